@@ -1,0 +1,295 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"niaga"
+)
+
+// CreateOrganization adds an organization.
+func (db *DB) CreateOrganization(ctx context.Context, actor *niaga.Actor, o *niaga.Organization) error {
+	var c niaga.Check
+	c.Require(strings.TrimSpace(o.Name) != "" && len(o.Name) <= 200, "name", "required, at most 200 characters")
+	c.Require(o.Kind.Valid(), "kind", "must be one of agency, organizer, business, bank, guarantor")
+	_, ok := niaga.ProvinceByCode(o.Province)
+	c.Require(ok, "province", "unknown province code")
+	if err := c.Err(); err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		o.Created = tx.Now.Unix()
+		id, err := tx.InsertID(ctx, "INSERT INTO organizations (name, kind, province, verified, created_at) VALUES ($1,$2,$3,$4,$5)",
+			o.Name, o.Kind, o.Province, o.Verified, o.Created)
+		if err != nil {
+			return err
+		}
+		o.ID = id
+		return tx.Audit(actor, "organization.create", "organization", id, nil, o)
+	})
+}
+
+// VerifyOrganization marks an organization verified (or not).
+func (db *DB) VerifyOrganization(ctx context.Context, actor *niaga.Actor, id int64, verified bool) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE organizations SET verified = $1 WHERE id = $2", verified, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return niaga.Errorf(niaga.CodeNotFound, "organization %d not found", id)
+		}
+		return tx.Audit(actor, "organization.verify", "organization", id, nil, map[string]bool{"verified": verified})
+	})
+}
+
+const orgCols = "id, name, kind, province, verified, created_at"
+
+func scanOrg(s interface{ Scan(...any) error }, o *niaga.Organization) error {
+	return s.Scan(&o.ID, &o.Name, &o.Kind, &o.Province, &o.Verified, &o.Created)
+}
+
+// Organization returns one organization.
+func (db *DB) Organization(ctx context.Context, id int64) (niaga.Organization, error) {
+	var o niaga.Organization
+	err := scanOrg(db.queryRow(ctx, "SELECT "+orgCols+" FROM organizations WHERE id = $1", id), &o)
+	return o, db.classify(err)
+}
+
+// Organizations lists organizations, optionally of one kind.
+func (db *DB) Organizations(ctx context.Context, kind niaga.OrgKind) ([]niaga.Organization, error) {
+	rows, err := db.query(ctx, "SELECT "+orgCols+" FROM organizations WHERE ($1 = '' OR kind = $1) ORDER BY id", string(kind))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []niaga.Organization{}
+	for rows.Next() {
+		var o niaga.Organization
+		if err := scanOrg(rows, &o); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, db.classify(rows.Err())
+}
+
+// NewUser is the input for CreateUser; PasswordHash is already hashed.
+type NewUser struct {
+	Email, Name, PasswordHash, Lang string
+	Role                            niaga.Role
+	OrgID                           int64
+}
+
+// CreateUser adds a user to an organization.
+func (db *DB) CreateUser(ctx context.Context, actor *niaga.Actor, u NewUser) (niaga.User, error) {
+	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	if u.Lang == "" {
+		u.Lang = "id"
+	}
+	var c niaga.Check
+	c.Require(strings.Contains(u.Email, "@") && len(u.Email) <= 200, "email", "must be an email address")
+	c.Require(strings.TrimSpace(u.Name) != "" && len(u.Name) <= 200, "name", "required, at most 200 characters")
+	c.Require(u.Role.Valid(), "role", "unknown role")
+	c.Require(u.Lang == "id" || u.Lang == "en", "lang", "must be id or en")
+	c.Require(u.OrgID > 0, "org_id", "required")
+	if err := c.Err(); err != nil {
+		return niaga.User{}, err
+	}
+	out := niaga.User{Email: u.Email, Name: u.Name, Role: u.Role, OrgID: u.OrgID, Lang: u.Lang, Active: true}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var exists int
+		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM organizations WHERE id = $1", u.OrgID).Scan(&exists); err != nil {
+			return err
+		}
+		if exists == 0 {
+			return niaga.Invalid("org_id", "organization does not exist")
+		}
+		id, err := tx.InsertID(ctx, "INSERT INTO users (email, name, password_hash, role, org_id, lang, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+			u.Email, u.Name, u.PasswordHash, u.Role, u.OrgID, u.Lang, tx.Now.Unix())
+		if err != nil {
+			if niaga.ErrorCode(err) == niaga.CodeConflict {
+				return &niaga.Error{Code: niaga.CodeConflict, Message: "email already registered", Fields: []niaga.FieldError{{Field: "email", Reason: "already registered"}}}
+			}
+			return err
+		}
+		out.ID = id
+		return tx.Audit(actor, "user.create", "user", id, nil, out)
+	})
+	return out, err
+}
+
+// SetPassword replaces a user's password hash and signs out every session.
+func (db *DB) SetPassword(ctx context.Context, actor *niaga.Actor, email, hash string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		var id int64
+		if err := tx.QueryRow(ctx, "SELECT id FROM users WHERE email = $1", strings.ToLower(email)).Scan(&id); err != nil {
+			return db.classify(err)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2", hash, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1 AND kind = 'session'", id); err != nil {
+			return err
+		}
+		return tx.Audit(actor, "user.set_password", "user", id, nil, nil)
+	})
+}
+
+const userCols = "id, email, name, role, org_id, lang, active"
+
+func scanUser(s interface{ Scan(...any) error }, u *niaga.User) error {
+	return s.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.OrgID, &u.Lang, &u.Active)
+}
+
+// User returns one user.
+func (db *DB) User(ctx context.Context, id int64) (niaga.User, error) {
+	var u niaga.User
+	err := scanUser(db.queryRow(ctx, "SELECT "+userCols+" FROM users WHERE id = $1", id), &u)
+	return u, db.classify(err)
+}
+
+// Users lists users, of one organization when orgID > 0.
+func (db *DB) Users(ctx context.Context, orgID int64) ([]niaga.User, error) {
+	rows, err := db.query(ctx, "SELECT "+userCols+" FROM users WHERE ($1 = 0 OR org_id = $1) ORDER BY id", orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []niaga.User{}
+	for rows.Next() {
+		var u niaga.User
+		if err := scanUser(rows, &u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, db.classify(rows.Err())
+}
+
+// Credentials is what login needs to check a password.
+type Credentials struct {
+	User         niaga.User
+	PasswordHash string
+	LockedUntil  time.Time
+}
+
+// CredentialsByEmail finds a user for login.
+func (db *DB) CredentialsByEmail(ctx context.Context, email string) (Credentials, error) {
+	var c Credentials
+	var locked int64
+	err := db.queryRow(ctx, "SELECT "+userCols+", password_hash, locked_until FROM users WHERE email = $1", strings.ToLower(strings.TrimSpace(email))).
+		Scan(&c.User.ID, &c.User.Email, &c.User.Name, &c.User.Role, &c.User.OrgID, &c.User.Lang, &c.User.Active, &c.PasswordHash, &locked)
+	c.LockedUntil = fromMicros(locked)
+	return c, db.classify(err)
+}
+
+// LoginFailed counts a failed password; after maxFails in a row the account
+// is locked for lockFor. It returns the lock end when one starts.
+func (db *DB) LoginFailed(ctx context.Context, userID int64, maxFails int, lockFor time.Duration) (time.Time, error) {
+	var until time.Time
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins", userID).Scan(&n); err != nil {
+			return err
+		}
+		if n >= maxFails {
+			until = tx.Now.Add(lockFor)
+			_, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2", micros(until), userID)
+			return err
+		}
+		return nil
+	})
+	return until, err
+}
+
+// Token is a stored session or API token (only its hash is kept).
+type Token struct {
+	Hash      string
+	UserID    int64
+	Kind      string // session or api
+	Name      string
+	ExpiresAt time.Time
+}
+
+// CreateToken stores a token hash for a user and resets failed logins.
+func (db *DB) CreateToken(ctx context.Context, t Token) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6)",
+			t.Hash, t.UserID, t.Kind, t.Name, micros(tx.Now), micros(t.ExpiresAt)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0 WHERE id = $1 AND failed_logins <> 0", t.UserID)
+		return err
+	})
+}
+
+// DeleteToken removes a token (logout).
+func (db *DB) DeleteToken(ctx context.Context, hash string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM tokens WHERE hash = $1", hash)
+		return err
+	})
+}
+
+// ActorByToken resolves a token hash of the given kind to its active,
+// unexpired user.
+func (db *DB) ActorByToken(ctx context.Context, hash, kind string, now time.Time) (*niaga.Actor, error) {
+	var a niaga.Actor
+	err := db.queryRow(ctx, `SELECT u.id, u.org_id, u.role, u.name FROM tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.hash = $1 AND t.kind = $2 AND t.expires_at > $3 AND u.active`, hash, kind, micros(now)).Scan(&a.UserID, &a.OrgID, &a.Role, &a.Name)
+	if err == sql.ErrNoRows {
+		return nil, niaga.Errorf(niaga.CodeUnauthorized, "invalid or expired credentials")
+	}
+	if err != nil {
+		return nil, db.classify(err)
+	}
+	return &a, nil
+}
+
+// SeedCommodities inserts the built-in commodities that are missing.
+func (db *DB) SeedCommodities(ctx context.Context) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		for _, c := range niaga.SeedCommodities {
+			if _, err := tx.Exec(ctx, "INSERT INTO commodities (code, name_id, name_en, unit, grades) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (code) DO NOTHING",
+				c.Code, c.NameID, c.NameEN, c.Unit, strings.Join(c.Grades, "|")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Commodities lists the commodities.
+func (db *DB) Commodities(ctx context.Context) ([]niaga.Commodity, error) {
+	rows, err := db.query(ctx, "SELECT code, name_id, name_en, unit, grades FROM commodities ORDER BY code")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []niaga.Commodity{}
+	for rows.Next() {
+		var c niaga.Commodity
+		var g string
+		if err := rows.Scan(&c.Code, &c.NameID, &c.NameEN, &c.Unit, &g); err != nil {
+			return nil, err
+		}
+		c.Grades = strings.Split(g, "|")
+		out = append(out, c)
+	}
+	return out, db.classify(rows.Err())
+}
+
+// Commodity returns one commodity.
+func (db *DB) Commodity(ctx context.Context, code string) (niaga.Commodity, error) {
+	var c niaga.Commodity
+	var g string
+	err := db.queryRow(ctx, "SELECT code, name_id, name_en, unit, grades FROM commodities WHERE code = $1", code).Scan(&c.Code, &c.NameID, &c.NameEN, &c.Unit, &g)
+	if err != nil {
+		return c, db.classify(err)
+	}
+	c.Grades = strings.Split(g, "|")
+	return c, nil
+}

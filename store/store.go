@@ -1,0 +1,307 @@
+// Package store keeps Niaga's state in SQLite (the embedded default) or
+// PostgreSQL behind one set of methods. Queries are written once in the
+// portable subset of SQL with $N placeholders; for SQLite they are rebound
+// to ?N, because the SQLite drivers bind $N in order of appearance.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"niaga"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/ncruces/go-sqlite3"
+	_ "github.com/ncruces/go-sqlite3/driver" // registers the "sqlite3" driver
+	_ "github.com/ncruces/go-sqlite3/embed"  // the SQLite build
+)
+
+// Engine names the database behind a DB.
+type Engine string
+
+// Engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Options tune how a database is opened.
+type Options struct {
+	// SyncFull makes SQLite fsync every commit (survives power loss). The
+	// default, synchronous=NORMAL in WAL mode, survives a killed process.
+	SyncFull bool
+	// MaxConns caps the PostgreSQL pool (default 32).
+	MaxConns int
+	Logger   *slog.Logger
+}
+
+// DB is a handle on the database. It is safe for concurrent use and holds
+// no state that another instance would need: everything lives in the database.
+type DB struct {
+	Engine Engine
+	w      *sql.DB // writes: one connection on SQLite (one writer), the pool on PostgreSQL
+	r      *sql.DB // reads: many connections; the same pool on PostgreSQL
+	log    *slog.Logger
+
+	rebound sync.Map // query text → rebound query text (SQLite)
+}
+
+// Open connects to dsn: a postgres:// URL or a SQLite file path.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	db := &DB{log: opt.Logger}
+	if db.log == nil {
+		db.log = slog.Default()
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db.Engine = Postgres
+		p, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		n := opt.MaxConns
+		if n <= 0 {
+			n = 32
+		}
+		p.SetMaxOpenConns(n)
+		p.SetMaxIdleConns(n)
+		p.SetConnMaxIdleTime(5 * time.Minute)
+		db.w, db.r = p, p
+	} else {
+		db.Engine = SQLite
+		sync := "normal"
+		if opt.SyncFull {
+			sync = "full"
+		}
+		path := strings.TrimPrefix(dsn, "file:")
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		q := url.Values{}
+		q.Set("_txlock", "immediate")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(wal)")
+		q.Add("_pragma", "foreign_keys(on)")
+		q.Add("_pragma", "synchronous("+sync+")")
+		u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+		w, err := sql.Open("sqlite3", u)
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats SQLITE_BUSY
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite3", u)
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		r.SetMaxOpenConns(8)
+		r.SetMaxIdleConns(8)
+		db.w, db.r = w, r
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := db.w.PingContext(ctx); err != nil {
+		return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database unavailable", Err: err}
+	}
+	return nil
+}
+
+// q rebinds $N placeholders for SQLite.
+func (db *DB) q(query string) string {
+	if db.Engine != SQLite {
+		return query
+	}
+	if v, ok := db.rebound.Load(query); ok {
+		return v.(string)
+	}
+	s := strings.ReplaceAll(query, "$", "?")
+	db.rebound.Store(query, s)
+	return s
+}
+
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
+	return rows, db.classify(err)
+}
+
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.q(query), args...)
+}
+
+// classify turns driver errors into domain errors by driver code, never by
+// message text.
+func (db *DB) classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ne *niaga.Error
+	if errors.As(err, &ne) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &niaga.Error{Code: niaga.CodeNotFound, Message: "not found", Err: err}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &niaga.Error{Code: niaga.CodeUnavailable, Message: "request cancelled or timed out", Err: err}
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "23505":
+			return &niaga.Error{Code: niaga.CodeConflict, Message: "already exists", Err: err}
+		case pe.Code == "23503":
+			return &niaga.Error{Code: niaga.CodeInvalid, Message: "refers to something that does not exist", Err: err}
+		case pe.Code == "23514" || pe.Code == "22003" || pe.Code == "22P02":
+			return &niaga.Error{Code: niaga.CodeInvalid, Message: "value out of range", Err: err}
+		case pe.Code == "40001" || pe.Code == "40P01":
+			return &niaga.Error{Code: niaga.CodeConflict, Message: "concurrent update, retry", Err: err}
+		case strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P"):
+			return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database unavailable", Err: err}
+		}
+		return err
+	}
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.ExtendedCode() {
+		case sqlite3.CONSTRAINT_UNIQUE, sqlite3.CONSTRAINT_PRIMARYKEY:
+			return &niaga.Error{Code: niaga.CodeConflict, Message: "already exists", Err: err}
+		case sqlite3.CONSTRAINT_FOREIGNKEY:
+			return &niaga.Error{Code: niaga.CodeInvalid, Message: "refers to something that does not exist", Err: err}
+		case sqlite3.CONSTRAINT_CHECK:
+			return &niaga.Error{Code: niaga.CodeInvalid, Message: "value out of range", Err: err}
+		}
+		switch se.Code() {
+		case sqlite3.FULL:
+			return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database disk is full", Err: err}
+		case sqlite3.READONLY:
+			return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database is read-only", Err: err}
+		case sqlite3.BUSY, sqlite3.LOCKED:
+			return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database busy", Err: err}
+		}
+		return err
+	}
+	if errors.Is(err, sql.ErrConnDone) || pgconn.SafeToRetry(err) || isConnErr(err) {
+		return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database unavailable", Err: err}
+	}
+	return err
+}
+
+func isConnErr(err error) bool {
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce)
+}
+
+// Tx is a write transaction. It carries one "now" for every row it writes,
+// the audit records to chain at commit, and callbacks to run after commit.
+type Tx struct {
+	tx    *sql.Tx
+	db    *DB
+	Now   time.Time
+	after []func()
+	audit []auditRecord
+}
+
+// AfterCommit runs fn once the transaction has committed (events are
+// published only for durable state, never from inside the transaction).
+func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
+
+// Exec runs a statement in the transaction.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := tx.tx.ExecContext(ctx, tx.db.q(query), args...)
+	return res, tx.db.classify(err)
+}
+
+// QueryRow runs a one-row query in the transaction.
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.q(query), args...)
+}
+
+// Query runs a query in the transaction.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(ctx, tx.db.q(query), args...)
+	return rows, tx.db.classify(err)
+}
+
+// InsertID runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) InsertID(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, tx.db.classify(err)
+}
+
+// ForUpdate is the row-lock suffix: FOR UPDATE on PostgreSQL; nothing on
+// SQLite, where the IMMEDIATE transaction already holds the write lock.
+func (tx *Tx) ForUpdate() string {
+	if tx.db.Engine == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// InTx runs fn in a write transaction and commits if fn returns nil. The
+// audit chain is extended just before commit, so its order is commit order.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return db.classify(err)
+	}
+	tx := &Tx{tx: sqlTx, db: db, Now: time.Now().UTC()}
+	defer sqlTx.Rollback()
+	if err := fn(tx); err != nil {
+		return db.classify(err)
+	}
+	if err := tx.chainAudit(ctx); err != nil {
+		return db.classify(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return db.classify(fmt.Errorf("commit: %w", err))
+	}
+	for _, f := range tx.after {
+		f()
+	}
+	return nil
+}
+
+// micros stores times as BIGINT microseconds since the epoch, UTC: portable
+// across both engines and exact.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
