@@ -95,3 +95,6 @@ func (c *Check) Err() error {
 	}
 	return &Error{Code: CodeInvalid, Message: msg, Fields: c.fields}
 }
+
+// CodeUnsupportedMedia is a request body in a content type the operation does not take.
+const CodeUnsupportedMedia Code = "unsupported_media_type"

@@ -1,0 +1,235 @@
+// Package web is Niaga's HTTP face: the JSON API under /api/v1, its
+// OpenAPI document, server-sent event streams and the pages.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"niaga"
+	"niaga/auth"
+	"niaga/store"
+)
+
+// Config wires a Server.
+type Config struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	// SecureCookies sets the Secure flag (behind TLS).
+	SecureCookies bool
+}
+
+// Server holds the routes and what handlers need. It keeps no state that
+// correctness depends on: caches and rate-limit buckets are safe to lose.
+type Server struct {
+	db     *store.DB
+	log    *slog.Logger
+	mux    *http.ServeMux
+	routes []*Route
+	secure bool
+
+	loginIP    *auth.Limiter
+	loginEmail *auth.Limiter
+
+	background []func(context.Context)
+
+	openapiOnce sync.Once
+	openapi     []byte
+}
+
+// New builds the server and registers every route.
+func New(cfg Config) *Server {
+	s := &Server{
+		db:         cfg.DB,
+		log:        cfg.Logger,
+		mux:        http.NewServeMux(),
+		secure:     cfg.SecureCookies,
+		loginIP:    auth.NewLimiter(6*time.Second, 20),
+		loginEmail: auth.NewLimiter(12*time.Second, 5),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.routeSystem()
+	s.routeAccounts()
+	return s
+}
+
+// Routes returns the registered API routes (for the OpenAPI document and
+// the authorization matrix test).
+func (s *Server) Routes() []Route {
+	out := make([]Route, len(s.routes))
+	for i, r := range s.routes {
+		out[i] = *r
+	}
+	return out
+}
+
+// Handler returns the server's handler with its middleware.
+func (s *Server) Handler() http.Handler {
+	cop := http.NewCrossOriginProtection() // CSRF: refuses cross-site unsafe requests from browsers
+	var h http.Handler = s.mux
+	h = cop.Handler(h)
+	h = securityHeaders(h)
+	h = s.recoverer(h)
+	h = s.accessLog(h)
+	return h
+}
+
+func (s *Server) routeSystem() {
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := s.db.Ping(r.Context()); err != nil {
+			s.problem(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "engine": string(s.db.Engine)})
+	})
+	HandleRaw(s, Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Summary: "This OpenAPI document", Tag: "system", Policy: &Public, Produces: "application/json"},
+		func(c *Call) error {
+			c.W.Header().Set("Content-Type", "application/json")
+			c.W.Write(s.OpenAPI())
+			return nil
+		})
+	// Unknown API paths answer in problem+json too.
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.problem(w, r, niaga.Errorf(niaga.CodeNotFound, "no such API path"))
+	})
+}
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyLogUser
+)
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(keyRequestID).(string)
+	return id
+}
+
+func setLogUser(r *http.Request, id int64) {
+	if p, ok := r.Context().Value(keyLogUser).(*int64); ok {
+		*p = id
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach Flush and deadlines (SSE).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// accessLog gives every request an id and logs it when done.
+func (s *Server) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		var user int64
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		ctx = context.WithValue(ctx, keyLogUser, &user)
+		w.Header().Set("X-Request-Id", id)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		s.log.LogAttrs(ctx, slog.LevelInfo, "http", slog.String("request_id", id), slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
+			slog.Int64("user", user), slog.Duration("dur", time.Since(start)))
+	})
+}
+
+// recoverer turns a panic into a 500 problem and a log line; input never
+// should cause one, and a bug must not take the process down.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "request_id", requestID(r), "panic", v)
+				s.problem(w, r, niaga.Errorf(niaga.CodeInternal, "panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientIP is the remote address without port (rate-limit key).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func langOf(r *http.Request) string {
+	if c, err := r.Cookie("lang"); err == nil && (c.Value == "en" || c.Value == "id") {
+		return c.Value
+	}
+	al := strings.ToLower(r.Header.Get("Accept-Language"))
+	if strings.HasPrefix(al, "en") {
+		return "en"
+	}
+	return "id"
+}
+
+// RunBackground runs the work every instance does besides serving requests
+// (closing ended auctions, expiring meeting requests) until ctx ends. Each
+// task is idempotent and safe on any number of instances at once.
+func (s *Server) RunBackground(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, task := range s.background {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			task(ctx)
+		}()
+	}
+	wg.Wait()
+}
