@@ -1,0 +1,599 @@
+package matching
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math/bits"
+	"slices"
+)
+
+// Meeting is an accepted one-to-one meeting between participants A and B
+// (buyer and seller, in either order) with the candidate score that made it.
+type Meeting struct {
+	ID    int64 `json:"id"`
+	A     int64 `json:"a"`
+	B     int64 `json:"b"`
+	Score int   `json:"score"`
+}
+
+// Assignment places a meeting in a slot (its Slot.Index) at a table.
+// Tables are numbered 1..Tables within each slot; with unlimited tables
+// (virtual meetings, Tables == 0) Table is 0.
+type Assignment struct {
+	MeetingID int64 `json:"meeting_id"`
+	Slot      int   `json:"slot"`
+	Table     int   `json:"table"`
+}
+
+// Reason says why a meeting was not scheduled.
+type Reason string
+
+// Reasons for an unscheduled meeting.
+const (
+	ReasonInvalid     Reason = "invalid"      // A == B
+	ReasonDuplicateID Reason = "duplicate_id" // several meetings share the ID; all are refused
+	ReasonNoSlots     Reason = "no_slots"     // there are no slots at all
+	ReasonUnavailable Reason = "unavailable"  // no slot where both participants are available
+	ReasonTablesFull  Reason = "tables_full"  // both are free in some slot, but every such slot has all tables taken
+	ReasonBusy        Reason = "busy"         // every slot where both are available holds another meeting of A or B
+)
+
+// Unscheduled is a meeting the scheduler could not place, with the reason
+// (evaluated against the final schedule).
+type Unscheduled struct {
+	MeetingID int64  `json:"meeting_id"`
+	Reason    Reason `json:"reason"`
+}
+
+// ScheduleInput is the input of [Schedule].
+type ScheduleInput struct {
+	// Slots of the day, in any order; "earliest" means by Start, then Index.
+	// Slot indexes must be distinct.
+	Slots []Slot
+	// Tables is the number of tables T (≤ T meetings per slot);
+	// 0 = unlimited (virtual meetings).
+	Tables int
+	// Meetings are the accepted meetings.
+	Meetings []Meeting
+	// Unavailable lists, per participant, the slot indexes in which the
+	// participant cannot meet. Unknown participants or indexes are ignored.
+	Unavailable map[int64][]int
+	// ImproveDepth is how many nested relocations the improvement pass may
+	// chain to fit one more meeting: 0 means DefaultImproveDepth, a negative
+	// value turns the pass off (pure greedy).
+	ImproveDepth int
+	// ImproveBudget caps the work of the improvement pass in search steps
+	// (one step ≈ one placement attempt, O(S/64) word operations); 0 means
+	// DefaultImproveBudget + 64 × len(Meetings). The cap keeps the running
+	// time bounded on adversarial inputs; the result stays deterministic.
+	ImproveBudget int
+}
+
+// Defaults of the improvement pass.
+const (
+	DefaultImproveDepth  = 2
+	DefaultImproveBudget = 1 << 22
+)
+
+// ScheduleStats describes a run of [Schedule].
+type ScheduleStats struct {
+	Greedy          int  `json:"greedy"`           // meetings placed by the greedy pass
+	Improved        int  `json:"improved"`         // extra meetings placed by the improvement pass
+	Relocations     int  `json:"relocations"`      // placed meetings moved to another slot by the improvement pass
+	Steps           int  `json:"steps"`            // improvement search steps used
+	BudgetExhausted bool `json:"budget_exhausted"` // the improvement pass stopped on ImproveBudget
+}
+
+// ScheduleResult is the output of [Schedule].
+type ScheduleResult struct {
+	// Assignments sorted by slot (earliest first), then table, then meeting ID.
+	Assignments []Assignment `json:"assignments"`
+	// Unscheduled in priority order (score descending, then ID ascending).
+	Unscheduled []Unscheduled `json:"unscheduled"`
+	Stats       ScheduleStats `json:"stats"`
+}
+
+// ErrScheduleInput is wrapped by the errors of [Schedule].
+var ErrScheduleInput = errors.New("matching: invalid schedule input")
+
+// Schedule puts accepted meetings into slots and tables.
+//
+// Guarantees (checked by the tests with an independent checker):
+//   - nobody is in two meetings in the same slot;
+//   - no meeting is in a slot where one of its participants is unavailable;
+//   - at most Tables meetings per slot, tables numbered 1..Tables per slot
+//     (0 when Tables == 0);
+//   - every meeting is either assigned once or listed as unscheduled once;
+//   - the result is maximal: no unscheduled meeting fits in any slot as the
+//     schedule stands (both free, a table free).
+//
+// Algorithm:
+//
+//  1. Greedy: meetings in priority order (score descending, ID ascending)
+//     each go into the earliest slot where both participants are free and
+//     available and a table is free. Per-participant occupancy bitsets make
+//     that a scan of W = ⌈S/64⌉ words. So a higher-score meeting is never
+//     displaced by a lower-score one: when they compete it gets the slot.
+//  2. Improvement: each still-unscheduled meeting m (in priority order) is
+//     retried with a depth-limited augmenting search: for a slot s where
+//     both are available, the meeting(s) of A and/or B in s — or, when s is
+//     only blocked by its tables, one of the meetings in s — are moved to
+//     another slot (recursively making room, up to ImproveDepth nested
+//     moves), then m takes s; failed attempts are rolled back. Placed
+//     meetings are only moved, never dropped, so the greedy priority is kept
+//     and each success schedules one more meeting. Passes repeat until one
+//     adds nothing or the budget is spent.
+//
+// Complexity, for P participants, M meetings, S slots, W = ⌈S/64⌉:
+// greedy O(M log M + M·W + P·W + Σ|Unavailable|), memory O(P·S + M)
+// (a participant×slot occupancy table). The improvement pass costs O(S·W)
+// per search step (excluding the recursive steps it starts), at most
+// ImproveBudget steps in total: O(B·S·W) worst case. Table numbering is
+// O(M log M). There is no O(M²) part.
+//
+// Schedule returns an error (wrapping ErrScheduleInput) only for
+// Tables < 0 or duplicate slot indexes. Invalid meetings (A == B,
+// duplicate IDs) are reported as unscheduled.
+func Schedule(in ScheduleInput) (ScheduleResult, error) {
+	if in.Tables < 0 {
+		return ScheduleResult{}, fmt.Errorf("%w: tables %d < 0", ErrScheduleInput, in.Tables)
+	}
+	S := len(in.Slots)
+	order := make([]int, S) // position → index into in.Slots
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int {
+		if c := in.Slots[x].Start.Compare(in.Slots[y].Start); c != 0 {
+			return c
+		}
+		return cmp.Compare(in.Slots[x].Index, in.Slots[y].Index)
+	})
+	posOf := make(map[int]int32, S) // slot Index → position
+	for p, i := range order {
+		idx := in.Slots[i].Index
+		if _, dup := posOf[idx]; dup {
+			return ScheduleResult{}, fmt.Errorf("%w: duplicate slot index %d", ErrScheduleInput, idx)
+		}
+		posOf[idx] = int32(p)
+	}
+
+	st := newSchedState(S, in.Tables, in.Meetings)
+	var res ScheduleResult
+
+	// Reject self meetings and duplicate IDs.
+	idCount := make(map[int64]int, len(in.Meetings))
+	for i := range in.Meetings {
+		idCount[in.Meetings[i].ID]++
+	}
+	reason := make([]Reason, len(st.ms)) // "" = valid
+	for i := range st.ms {
+		m := &in.Meetings[i]
+		switch {
+		case idCount[m.ID] > 1:
+			reason[i] = ReasonDuplicateID
+		case m.A == m.B:
+			reason[i] = ReasonInvalid
+		}
+	}
+
+	// Dense participant numbering, in order of first appearance (in input
+	// order, so deterministic).
+	pid := make(map[int64]int32)
+	dense := func(id int64) int32 {
+		if v, ok := pid[id]; ok {
+			return v
+		}
+		v := int32(len(pid))
+		pid[id] = v
+		return v
+	}
+	for i := range st.ms {
+		if reason[i] != "" {
+			continue
+		}
+		st.ms[i].a = dense(in.Meetings[i].A)
+		st.ms[i].b = dense(in.Meetings[i].B)
+	}
+	st.initParticipants(len(pid))
+	for p, idxs := range in.Unavailable {
+		d, ok := pid[p]
+		if !ok {
+			continue
+		}
+		for _, idx := range idxs {
+			if s, ok := posOf[idx]; ok {
+				st.unav[int(d)*st.w+int(s>>6)] |= 1 << (uint(s) & 63)
+			}
+		}
+	}
+
+	// Priority order.
+	prio := make([]int32, 0, len(st.ms))
+	for i := range st.ms {
+		if reason[i] == "" {
+			prio = append(prio, int32(i))
+		}
+	}
+	slices.SortFunc(prio, func(x, y int32) int {
+		if c := cmp.Compare(in.Meetings[y].Score, in.Meetings[x].Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(in.Meetings[x].ID, in.Meetings[y].ID)
+	})
+
+	// 1. Greedy.
+	var rest []int32
+	for _, m := range prio {
+		if s := st.firstFree(m, -1); s >= 0 {
+			st.place(m, s)
+		} else {
+			rest = append(rest, m)
+		}
+	}
+	res.Stats.Greedy = len(prio) - len(rest)
+
+	// 2. Improvement.
+	depth := in.ImproveDepth
+	if depth == 0 {
+		depth = DefaultImproveDepth
+	}
+	budget := in.ImproveBudget
+	if budget <= 0 {
+		budget = DefaultImproveBudget + 64*len(in.Meetings)
+	}
+	st.budget = budget
+	if depth > 0 && S > 0 {
+		// Iterative deepening: cheap shallow moves first, for all meetings,
+		// then deeper searches for what is left.
+		for d := 1; d <= depth && len(rest) > 0 && st.budget > 0; d++ {
+			for len(rest) > 0 && st.budget > 0 {
+				next := rest[:0]
+				for _, m := range rest {
+					st.journal = st.journal[:0]
+					if testHook != nil {
+						testHook(st, m, false, false)
+					}
+					ok := st.budget > 0 && st.insert(m, d, -1)
+					if testHook != nil {
+						testHook(st, m, true, ok)
+					}
+					if ok {
+						res.Stats.Improved++
+						for _, op := range st.journal {
+							if op.from >= 0 && op.to < 0 {
+								res.Stats.Relocations++ // each relocation = one unplace (+ one place)
+							}
+						}
+					} else {
+						next = append(next, m)
+					}
+				}
+				progress := len(next) < len(rest)
+				rest = next
+				if !progress {
+					break
+				}
+			}
+		}
+		res.Stats.Steps = budget - max(st.budget, 0)
+		res.Stats.BudgetExhausted = st.budget <= 0 && len(rest) > 0
+		// Moves free slots; if the budget ran out, a meeting may now fit
+		// directly. Placing only consumes room, so one direct pass restores
+		// maximality.
+		next := rest[:0]
+		for _, m := range rest {
+			if s := st.firstFree(m, -1); s >= 0 {
+				st.place(m, s)
+				res.Stats.Improved++
+			} else {
+				next = append(next, m)
+			}
+		}
+		rest = next
+	}
+
+	// Unscheduled with reasons, in priority order.
+	var uns []int32
+	for i := range st.ms {
+		if reason[i] != "" {
+			uns = append(uns, int32(i))
+		}
+	}
+	uns = append(uns, rest...)
+	slices.SortFunc(uns, func(x, y int32) int {
+		if c := cmp.Compare(in.Meetings[y].Score, in.Meetings[x].Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(in.Meetings[x].ID, in.Meetings[y].ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(x, y)
+	})
+	for _, m := range uns {
+		r := reason[m]
+		if r == "" {
+			r = st.why(m)
+		}
+		res.Unscheduled = append(res.Unscheduled, Unscheduled{MeetingID: in.Meetings[m].ID, Reason: r})
+	}
+
+	// Tables: within a slot, by score descending then ID.
+	for s := 0; s < S; s++ {
+		list := st.slotList[s]
+		slices.SortFunc(list, func(x, y int32) int {
+			if c := cmp.Compare(in.Meetings[y].Score, in.Meetings[x].Score); c != 0 {
+				return c
+			}
+			return cmp.Compare(in.Meetings[x].ID, in.Meetings[y].ID)
+		})
+		idx := in.Slots[order[s]].Index
+		for t, m := range list {
+			table := 0
+			if in.Tables > 0 {
+				table = t + 1
+			}
+			res.Assignments = append(res.Assignments, Assignment{MeetingID: in.Meetings[m].ID, Slot: idx, Table: table})
+		}
+	}
+	return res, nil
+}
+
+// testHook, set only by tests, sees the state before and after each
+// top-level improvement attempt.
+var testHook func(st *schedState, m int32, after, ok bool)
+
+type schedMeeting struct {
+	a, b int32 // dense participants
+	slot int32 // position, -1 = unplaced
+	at   int32 // position in slotList[slot]
+}
+
+type schedOp struct {
+	m        int32
+	from, to int32 // place: from = -1; unplace: to = -1
+	at       int32 // unplace: the position the meeting had in slotList[from]
+}
+
+type schedState struct {
+	s, w     int // slots, words per bitset
+	tables   int
+	ms       []schedMeeting
+	busy     []uint64 // participant × word: in a meeting
+	unav     []uint64 // participant × word: unavailable
+	full     []uint64 // word: slot has all tables taken
+	mask     []uint64 // word: valid slot bits
+	occ      []int32  // participant × slot → meeting, -1
+	slotList [][]int32
+	journal  []schedOp
+	budget   int
+}
+
+func newSchedState(S, tables int, meetings []Meeting) *schedState {
+	w := (S + 63) / 64
+	st := &schedState{s: S, w: w, tables: tables, ms: make([]schedMeeting, len(meetings))}
+	for i := range st.ms {
+		st.ms[i].slot = -1
+	}
+	st.full = make([]uint64, w)
+	st.mask = make([]uint64, w)
+	for i := 0; i < S; i++ {
+		st.mask[i>>6] |= 1 << (uint(i) & 63)
+	}
+	st.slotList = make([][]int32, S)
+	return st
+}
+
+func (st *schedState) initParticipants(p int) {
+	st.busy = make([]uint64, p*st.w)
+	st.unav = make([]uint64, p*st.w)
+	st.occ = make([]int32, p*st.s)
+	for i := range st.occ {
+		st.occ[i] = -1
+	}
+}
+
+func (st *schedState) bit(set []uint64, p int32, s int32) bool {
+	return set[int(p)*st.w+int(s>>6)]&(1<<(uint(s)&63)) != 0
+}
+
+// firstFree returns the earliest slot position ≠ forbid where both
+// participants of m are available and free and a table is free, or -1.
+func (st *schedState) firstFree(m int32, forbid int32) int32 {
+	a, b := int(st.ms[m].a)*st.w, int(st.ms[m].b)*st.w
+	for i := 0; i < st.w; i++ {
+		x := ^(st.busy[a+i] | st.unav[a+i] | st.busy[b+i] | st.unav[b+i] | st.full[i]) & st.mask[i]
+		if forbid >= 0 && int(forbid>>6) == i {
+			x &^= 1 << (uint(forbid) & 63)
+		}
+		if x != 0 {
+			return int32(i*64 + bits.TrailingZeros64(x))
+		}
+	}
+	return -1
+}
+
+func (st *schedState) canPlace(m, s int32) bool {
+	a, b := st.ms[m].a, st.ms[m].b
+	return !st.bit(st.busy, a, s) && !st.bit(st.busy, b, s) &&
+		!st.bit(st.unav, a, s) && !st.bit(st.unav, b, s) &&
+		st.full[s>>6]&(1<<(uint(s)&63)) == 0
+}
+
+func (st *schedState) place(m, s int32) {
+	mm := &st.ms[m]
+	word, bit := int(s>>6), uint64(1)<<(uint(s)&63)
+	st.busy[int(mm.a)*st.w+word] |= bit
+	st.busy[int(mm.b)*st.w+word] |= bit
+	st.occ[int(mm.a)*st.s+int(s)] = m
+	st.occ[int(mm.b)*st.s+int(s)] = m
+	mm.slot = s
+	mm.at = int32(len(st.slotList[s]))
+	st.slotList[s] = append(st.slotList[s], m)
+	if st.tables > 0 && len(st.slotList[s]) >= st.tables {
+		st.full[word] |= bit
+	}
+	st.journal = append(st.journal, schedOp{m: m, from: -1, to: s})
+}
+
+func (st *schedState) unplace(m int32) {
+	mm := &st.ms[m]
+	s := mm.slot
+	word, bit := int(s>>6), uint64(1)<<(uint(s)&63)
+	st.busy[int(mm.a)*st.w+word] &^= bit
+	st.busy[int(mm.b)*st.w+word] &^= bit
+	st.occ[int(mm.a)*st.s+int(s)] = -1
+	st.occ[int(mm.b)*st.s+int(s)] = -1
+	list := st.slotList[s]
+	last := list[len(list)-1]
+	list[mm.at] = last
+	st.ms[last].at = mm.at
+	st.slotList[s] = list[:len(list)-1]
+	st.full[word] &^= bit
+	st.journal = append(st.journal, schedOp{m: m, from: s, to: -1, at: mm.at})
+	mm.slot, mm.at = -1, -1
+}
+
+// rollback undoes the journal down to mark, restoring the exact previous
+// state, including the order of every slot's meeting list (so iterating a
+// slot's list survives failed attempts).
+func (st *schedState) rollback(mark int) {
+	for len(st.journal) > mark {
+		op := st.journal[len(st.journal)-1]
+		if op.from < 0 {
+			st.unplace(op.m) // it is last in its slot list: a plain pop
+		} else {
+			// Inverse of the swap-remove: place at the end, then swap back
+			// into its old position.
+			st.place(op.m, op.from)
+			list := st.slotList[op.from]
+			last := len(list) - 1
+			other := list[op.at]
+			list[op.at], list[last] = op.m, other
+			st.ms[op.m].at, st.ms[other].at = op.at, int32(last)
+		}
+		// Drop the undone op and the op the undo itself just recorded.
+		st.journal = st.journal[:len(st.journal)-2]
+	}
+}
+
+// insert tries to place the unplaced meeting m in a slot ≠ forbid, moving
+// other meetings with at most depth nested relocations. On failure the
+// state is unchanged.
+func (st *schedState) insert(m int32, depth int, forbid int32) bool {
+	st.budget--
+	if st.budget < 0 {
+		return false
+	}
+	if s := st.firstFree(m, forbid); s >= 0 {
+		st.place(m, s)
+		return true
+	}
+	if depth <= 0 {
+		return false
+	}
+	a, b := st.ms[m].a, st.ms[m].b
+	aw, bw := int(a)*st.w, int(b)*st.w
+	for i := 0; i < st.w; i++ {
+		x := ^(st.unav[aw+i] | st.unav[bw+i]) & st.mask[i]
+		if forbid >= 0 && int(forbid>>6) == i {
+			x &^= 1 << (uint(forbid) & 63)
+		}
+		for x != 0 {
+			s := int32(i*64 + bits.TrailingZeros64(x))
+			x &= x - 1
+			if st.budget <= 0 {
+				return false
+			}
+			if st.tryAt(m, s, depth) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tryAt tries to make room for m in slot s by relocating what blocks it.
+func (st *schedState) tryAt(m, s int32, depth int) bool {
+	a, b := st.ms[m].a, st.ms[m].b
+	xa, xb := st.occ[int(a)*st.s+int(s)], st.occ[int(b)*st.s+int(s)]
+	mark := len(st.journal)
+	if xa < 0 && xb < 0 {
+		// Only the tables block s: move one of its meetings elsewhere (a
+		// direct move only: the slot may hold many meetings). Pointless if
+		// every slot is full.
+		if !st.someSlotNotFull() {
+			return false
+		}
+		// z sits in s and firstFree(z, s) skips s, so where z could go is
+		// found without moving it first.
+		list := st.slotList[s]
+		n := len(list)
+		for k := 0; k < n; k++ {
+			st.budget--
+			if st.budget < 0 {
+				return false
+			}
+			z := list[k]
+			if to := st.firstFree(z, s); to >= 0 {
+				st.unplace(z)
+				st.place(z, to)
+				st.place(m, s)
+				return true
+			}
+		}
+		return false
+	}
+	for _, x := range [2]int32{xa, xb} {
+		if x < 0 || st.ms[x].slot != s {
+			continue // none, or already moved (xa == xb, or by a nested move)
+		}
+		st.unplace(x)
+		if !st.insert(x, depth-1, s) {
+			st.rollback(mark)
+			return false
+		}
+	}
+	if st.canPlace(m, s) {
+		st.place(m, s)
+		return true
+	}
+	st.rollback(mark)
+	return false
+}
+
+func (st *schedState) someSlotNotFull() bool {
+	for i, f := range st.full {
+		if st.mask[i]&^f != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// why explains why the unplaced meeting m is not in the final schedule.
+func (st *schedState) why(m int32) Reason {
+	if st.s == 0 {
+		return ReasonNoSlots
+	}
+	a, b := int(st.ms[m].a)*st.w, int(st.ms[m].b)*st.w
+	avail, free := false, false
+	for i := 0; i < st.w; i++ {
+		x := ^(st.unav[a+i] | st.unav[b+i]) & st.mask[i]
+		if x != 0 {
+			avail = true
+		}
+		if x&^(st.busy[a+i]|st.busy[b+i]) != 0 {
+			free = true
+		}
+	}
+	switch {
+	case !avail:
+		return ReasonUnavailable
+	case free:
+		return ReasonTablesFull
+	default:
+		return ReasonBusy
+	}
+}
