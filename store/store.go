@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"niaga"
+	"niaga/live"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -51,13 +52,15 @@ type DB struct {
 	w      *sql.DB // writes: one connection on SQLite (one writer), the pool on PostgreSQL
 	r      *sql.DB // reads: many connections; the same pool on PostgreSQL
 	log    *slog.Logger
+	dsn    string
+	hub    *live.Hub
 
 	rebound sync.Map // query text → rebound query text (SQLite)
 }
 
 // Open connects to dsn: a postgres:// URL or a SQLite file path.
 func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
-	db := &DB{log: opt.Logger}
+	db := &DB{log: opt.Logger, dsn: dsn}
 	if db.log == nil {
 		db.log = slog.Default()
 	}

@@ -47,11 +47,14 @@ func newEnv(t *testing.T, eng store.Engine) *env {
 	srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ctx, cancel := context.WithCancel(context.Background())
 	ts := httptest.NewServer(srv.Handler())
+	done := make(chan struct{})
+	go func() { srv.RunBackground(ctx); close(done) }()
 	t.Cleanup(func() {
 		cancel()
+		ts.CloseClientConnections()
 		ts.Close()
+		<-done
 	})
-	_ = ctx
 	return &env{t: t, URL: ts.URL, DB: db, Srv: srv, Data: data, tokens: map[string]string{}}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"niaga"
 	"niaga/auth"
+	"niaga/live"
 	"niaga/store"
 )
 
@@ -22,6 +23,8 @@ import (
 type Config struct {
 	DB     *store.DB
 	Logger *slog.Logger
+	// Hub fans events out to this instance's watchers (a new one when nil).
+	Hub *live.Hub
 	// SecureCookies sets the Secure flag (behind TLS).
 	SecureCookies bool
 }
@@ -30,6 +33,7 @@ type Config struct {
 // correctness depends on: caches and rate-limit buckets are safe to lose.
 type Server struct {
 	db     *store.DB
+	hub    *live.Hub
 	log    *slog.Logger
 	mux    *http.ServeMux
 	routes []*Route
@@ -57,8 +61,16 @@ func New(cfg Config) *Server {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.hub = cfg.Hub
+	if s.hub == nil {
+		s.hub = live.NewHub()
+	}
+	s.db.SetHub(s.hub)
+	s.background = append(s.background, s.db.Listen)
 	s.routeSystem()
 	s.routeAccounts()
+	s.routeAuction()
+	s.routeMissions()
 	return s
 }
 

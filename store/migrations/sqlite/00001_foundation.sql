@@ -63,8 +63,17 @@ CREATE TABLE idempotency (
     body       TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
+CREATE TABLE events (
+    id    INTEGER PRIMARY KEY,
+    topic TEXT NOT NULL,
+    kind  TEXT NOT NULL,
+    data  TEXT NOT NULL,
+    at    BIGINT NOT NULL
+);
+CREATE INDEX events_topic ON events(topic, id);
 
 -- +goose Down
+DROP TABLE events;
 DROP TABLE idempotency;
 DROP TABLE audit_head;
 DROP TABLE audit_log;

@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"niaga/live"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// notifyChannel is the PostgreSQL channel that carries committed events
+// between instances.
+const notifyChannel = "niaga_events"
+
+// SetHub makes the store publish committed events to hub. On SQLite the
+// store publishes right after commit; on PostgreSQL every instance,
+// including the writer, receives them through LISTEN (run Listen), so all
+// instances see one commit order.
+func (db *DB) SetHub(h *live.Hub) { db.hub = h }
+
+type wireEvent struct {
+	ID    int64           `json:"i"`
+	Topic string          `json:"t"`
+	Kind  string          `json:"k"`
+	Data  json.RawMessage `json:"d,omitempty"`
+	At    int64           `json:"a"`
+}
+
+// Emit records an event in the transaction. Watchers get it only after
+// commit; a rolled-back transaction notifies nobody.
+func (tx *Tx) Emit(ctx context.Context, topic, kind string, v any) (int64, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return 0, err
+	}
+	id, err := tx.InsertID(ctx, "INSERT INTO events (topic, kind, data, at) VALUES ($1,$2,$3,$4)", topic, kind, string(data), micros(tx.Now))
+	if err != nil {
+		return 0, err
+	}
+	e := &live.Event{ID: id, Topic: topic, Kind: kind, Data: data, At: tx.Now}
+	if tx.db.Engine == Postgres {
+		w := wireEvent{ID: id, Topic: topic, Kind: kind, Data: data, At: micros(tx.Now)}
+		payload, _ := json.Marshal(w)
+		if len(payload) > 7900 { // NOTIFY's limit is 8000 bytes: send the id, listeners read the row
+			w.Data = nil
+			payload, _ = json.Marshal(w)
+		}
+		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, string(payload)); err != nil {
+			return 0, err
+		}
+		return id, nil
+	}
+	if tx.db.hub != nil {
+		tx.AfterCommit(func() { tx.db.hub.Publish(e) })
+	}
+	return id, nil
+}
+
+// EventsAfter returns a topic's events with ids above after, oldest first:
+// what a watcher missed while disconnected.
+func (db *DB) EventsAfter(ctx context.Context, topic string, after int64, limit int) ([]*live.Event, error) {
+	rows, err := db.query(ctx, "SELECT id, kind, data, at FROM events WHERE topic = $1 AND id > $2 ORDER BY id LIMIT $3", topic, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*live.Event
+	for rows.Next() {
+		e := &live.Event{Topic: topic}
+		var data string
+		var at int64
+		if err := rows.Scan(&e.ID, &e.Kind, &data, &at); err != nil {
+			return nil, err
+		}
+		e.Data, e.At = []byte(data), fromMicros(at)
+		out = append(out, e)
+	}
+	return out, db.classify(rows.Err())
+}
+
+// Listen feeds the hub from PostgreSQL notifications until ctx ends,
+// reconnecting after failures. On SQLite it returns at once.
+func (db *DB) Listen(ctx context.Context) {
+	if db.Engine != Postgres || db.hub == nil {
+		return
+	}
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := db.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		db.log.Warn("event listener reconnecting", "error", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+func (db *DB) listenOnce(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, db.dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
+		return err
+	}
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		var w wireEvent
+		if err := json.Unmarshal([]byte(n.Payload), &w); err != nil {
+			db.log.Warn("bad event notification", "payload", n.Payload)
+			continue
+		}
+		e := &live.Event{ID: w.ID, Topic: w.Topic, Kind: w.Kind, Data: w.Data, At: fromMicros(w.At)}
+		if e.Data == nil {
+			var data string
+			if err := conn.QueryRow(ctx, "SELECT data FROM events WHERE id = $1", w.ID).Scan(&data); err != nil {
+				return err
+			}
+			e.Data = []byte(data)
+		}
+		db.hub.Publish(e)
+	}
+}
+
+// Topic names: one place so producers and streams agree.
+func LotTopic(id int64) string     { return "lot:" + strconv.FormatInt(id, 10) }
+func MissionTopic(id int64) string { return "mission:" + strconv.FormatInt(id, 10) }

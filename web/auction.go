@@ -1,0 +1,4 @@
+package web
+
+// routeAuction registers the auction-market API.
+func (s *Server) routeAuction() {}

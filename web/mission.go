@@ -1,0 +1,4 @@
+package web
+
+// routeMissions registers the trade-mission API.
+func (s *Server) routeMissions() {}
