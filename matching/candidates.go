@@ -241,10 +241,10 @@ func priceFit(target, price int64, tol int) int {
 func clampInt(v, lo, hi int) int { return max(lo, min(v, hi)) }
 
 type scorer struct {
-	w   Weights
-	sum int
-	tol int
-	opt *Options
+	w     Weights
+	sum   int
+	tol   int
+	units map[string]string // normalized commodity → unit
 }
 
 func newScorer(opt *Options) scorer {
@@ -260,17 +260,27 @@ func newScorer(opt *Options) scorer {
 	if tol == 0 {
 		tol = DefaultPriceTolerancePct
 	}
-	return scorer{w: w, sum: w.Grade + w.Volume + w.Price, tol: clampInt(tol, 1, 1000), opt: opt}
+	sc := scorer{w: w, sum: w.Grade + w.Volume + w.Price, tol: clampInt(tol, 1, 1000)}
+	if len(opt.Units) > 0 {
+		// Keys that normalize alike: the smallest key wins (deterministic).
+		keys := make([]string, 0, len(opt.Units))
+		for c := range opt.Units {
+			keys = append(keys, c)
+		}
+		slices.Sort(keys)
+		sc.units = make(map[string]string, len(keys))
+		for _, c := range keys {
+			if _, dup := sc.units[key(c)]; !dup && opt.Units[c] != "" {
+				sc.units[key(c)] = opt.Units[c]
+			}
+		}
+	}
+	return sc
 }
 
 func (s *scorer) unit(commodity string) string {
-	if u, ok := s.opt.Units[commodity]; ok && u != "" {
+	if u, ok := s.units[key(commodity)]; ok {
 		return u
-	}
-	for c, u := range s.opt.Units {
-		if u != "" && key(c) == key(commodity) {
-			return u
-		}
 	}
 	return "unit"
 }
@@ -366,7 +376,6 @@ func Candidates(needs []Need, offers []Offer, opt Options) []Candidate {
 		k := key(o.Commodity)
 		byCommodity[k] = append(byCommodity[k], indexedOffer{o: o, del: key(o.Delegation)})
 	}
-	units := make(map[string]string)
 	var out []Candidate
 	var h candHeap
 	for i := range needs {
@@ -376,11 +385,7 @@ func Candidates(needs []Need, offers []Offer, opt Options) []Candidate {
 		if len(list) == 0 || nd == "" {
 			continue
 		}
-		unit, ok := units[nc]
-		if !ok {
-			unit = s.unit(n.Commodity)
-			units[nc] = unit
-		}
+		unit := s.unit(nc)
 		h = h[:0]
 		for j := range list {
 			io := &list[j]

@@ -117,13 +117,16 @@ var ErrScheduleInput = errors.New("matching: invalid schedule input")
 //     displaced by a lower-score one: when they compete it gets the slot.
 //  2. Improvement: each still-unscheduled meeting m (in priority order) is
 //     retried with a depth-limited augmenting search: for a slot s where
-//     both are available, the meeting(s) of A and/or B in s — or, when s is
-//     only blocked by its tables, one of the meetings in s — are moved to
-//     another slot (recursively making room, up to ImproveDepth nested
-//     moves), then m takes s; failed attempts are rolled back. Placed
-//     meetings are only moved, never dropped, so the greedy priority is kept
-//     and each success schedules one more meeting. Passes repeat until one
-//     adds nothing or the budget is spent.
+//     both are available, the meeting(s) of A and/or B in s are moved to
+//     another slot (recursively making room for them the same way, up to
+//     ImproveDepth nested moves) — or, when s is only blocked by its tables,
+//     one of the meetings in s is moved straight to a free slot — then m
+//     takes s. Failed attempts are rolled back exactly (an undo journal).
+//     Placed meetings are only moved, never dropped, so the greedy priority
+//     is kept and each success schedules one more meeting. The search is
+//     iteratively deepened (all meetings at depth 1 until a pass adds
+//     nothing, then depth 2, …) within the step budget; a final direct pass
+//     keeps the result maximal even when the budget ran out.
 //
 // Complexity, for P participants, M meetings, S slots, W = ⌈S/64⌉:
 // greedy O(M log M + M·W + P·W + Σ|Unavailable|), memory O(P·S + M)
