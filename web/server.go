@@ -71,6 +71,7 @@ func New(cfg Config) *Server {
 	s.routeAccounts()
 	s.routeAuction()
 	s.routeMissions()
+	s.routePages()
 	return s
 }
 

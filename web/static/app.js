@@ -1,0 +1,52 @@
+// Niaga pages: small progressive enhancements shared by every page. Pages
+// work without it; it adds local clocks and countdowns.
+(function () {
+  "use strict";
+
+  // Server time minus browser time, so countdowns follow the server's clock.
+  var skew = 0;
+  var meta = document.querySelector("meta[name='niaga-now']");
+  if (meta) { skew = Number(meta.content) - Date.now(); }
+  function now() { return Date.now() + skew; }
+  window.niagaNow = now;
+
+  // Clocks: <time data-clock data-tz="Asia/Makassar" data-zone="WITA">.
+  function tickClocks() {
+    document.querySelectorAll("[data-clock]").forEach(function (el) {
+      var f = new Intl.DateTimeFormat(document.documentElement.lang === "en" ? "en-GB" : "id-ID",
+        { timeZone: el.dataset.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+      el.textContent = f.format(new Date(now())).replace(/\./g, ":") + " " + el.dataset.zone;
+    });
+  }
+
+  // Countdowns: <span data-countdown data-ends="ms since epoch" data-done="text">.
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function fmt(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    var h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60), r = s % 60;
+    if (h >= 48) { return Math.floor(h / 24) + "d " + pad(h % 24) + ":" + pad(m) + ":" + pad(r); }
+    return (h > 0 ? h + ":" + pad(m) : String(m)) + ":" + pad(r);
+  }
+  function tickCountdowns() {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var left = Number(el.dataset.ends) - now();
+      el.textContent = left > 0 ? fmt(left) : el.dataset.done;
+      el.classList.toggle("ending", left > 0 && left < 60000);
+      el.classList.toggle("done", left <= 0);
+    });
+  }
+
+  function tick() { tickClocks(); tickCountdowns(); }
+  window.niagaTick = tick;
+
+  // Selects marked data-autosubmit submit their form when changed.
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.matches && el.matches("[data-autosubmit]") && el.form) { el.form.requestSubmit(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    setInterval(tick, 250);
+  });
+})();
