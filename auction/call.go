@@ -1,9 +1,6 @@
 package auction
 
 import (
-	"cmp"
-	"container/heap"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,39 +82,6 @@ type Clearing struct {
 	Err error
 }
 
-// entry is an order in the book; all fields take part in the sort so that
-// entries comparing equal are interchangeable.
-type entry struct {
-	limit, seq, id, trader, qty int64
-}
-
-func buyFirst(a, b entry) int {
-	if c := cmp.Compare(b.limit, a.limit); c != 0 {
-		return c
-	}
-	return tieBreak(a, b)
-}
-
-func sellFirst(a, b entry) int {
-	if c := cmp.Compare(a.limit, b.limit); c != 0 {
-		return c
-	}
-	return tieBreak(a, b)
-}
-
-func tieBreak(a, b entry) int {
-	if c := cmp.Compare(a.seq, b.seq); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.id, b.id); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.trader, b.trader); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.qty, b.qty)
-}
-
 // Clear runs a uniform-price call auction over orders (one commodity and
 // grade). Invalid orders are skipped and listed in Ignored.
 //
@@ -131,17 +95,20 @@ func tieBreak(a, b entry) int {
 // crosses a sell, Price and Volume are 0 and there are no fills.
 //
 // Allocation: buys eligible at the price (limit >= price) in price then time
-// priority (higher limit, then lower Seq, then lower ID), each matched in turn
-// against the eligible sells in price then time priority (lower limit, then
-// lower Seq, then lower ID); orders fill partially. Self-trade prevention: a
-// buy never matches a sell of its own trader; it skips them and takes the
-// next sell in priority, and skipped sells stay first in line for the next
-// buy of another trader. Buyers pay at most, and sellers get at least, their
-// limits. Each (buy order, sell order) pair yields at most one Fill.
+// priority (higher limit, then lower Seq, then lower ID, then input order),
+// each matched in turn against the eligible sells in price then time priority
+// (lower limit, then lower Seq, then lower ID, then input order); orders fill
+// partially. Self-trade prevention: a buy never matches a sell of its own
+// trader; it skips them and takes the next sell in priority, and skipped
+// sells stay first in line for the next buy of another trader. Buyers pay at
+// most, and sellers get at least, their limits. Each (buy order, sell order)
+// pair yields at most one Fill.
 //
 // The price is chosen on the whole book, self-trades included, so with
 // self-trades Volume may fall short of min(Demand, Supply) (see SelfSkipped).
-// Cost: O(n log n) for the sorts, O(n) for the rest.
+// Cost: O(n) apart from sorting each side by priority, a stable radix sort
+// in O(n × w) where w is the bit width of the ranges of the limits, Seqs
+// and IDs (at most 3 × 64).
 func Clear(orders []Order) Clearing {
 	var c Clearing
 	nb, ns := 0, 0
@@ -181,8 +148,9 @@ func Clear(orders []Order) Clearing {
 	if len(buys) == 0 || len(sells) == 0 {
 		return c
 	}
-	slices.SortFunc(buys, buyFirst)
-	slices.SortFunc(sells, sellFirst)
+	tmp := make([]entry, max(len(buys), len(sells)))
+	sortByPriority(buys, tmp, true)
+	sortByPriority(sells, tmp, false)
 	if buys[0].limit < sells[0].limit {
 		return c // no cross
 	}
@@ -264,25 +232,33 @@ func clearingPrice(buys, sells []entry) int64 {
 
 // allocate matches eligible buys against eligible sells, both in priority
 // order, with self-trade prevention. It consumes the quantities in sells.
+//
+// Sells a buyer skips because they are its own are parked; parked sells rank
+// before the cursor, so the next buyer of another trader takes them first. A
+// buyer only reaches the cursor once no parked sell of another trader is
+// left, so all parked sells always belong to a single trader: a FIFO queue
+// (in priority order) is enough.
 func allocate(buys, sells []entry, price int64) ([]Fill, int64) {
 	fills := make([]Fill, 0, len(buys)+len(sells))
 	var vol int64
-	var park *parking // sells skipped by a buyer of the same trader
-	cur := 0          // next sell never skipped
+	var parked []int // indexes into sells, ascending; all of parkedBy
+	var parkedBy int64
+	head := 0 // first parked sell with quantity left
+	cur := 0  // next sell never reached
 	for bi := range buys {
 		b := &buys[bi]
 		need := b.qty
 		for need > 0 {
-			si, from := -1, -1
-			if park != nil {
-				si, from = park.best(b.trader)
-			}
-			if si < 0 {
+			var si int
+			if head < len(parked) && parkedBy != b.trader {
+				si = parked[head]
+			} else {
 				for cur < len(sells) && sells[cur].trader == b.trader {
-					if park == nil {
-						park = newParking()
+					if head == len(parked) {
+						parked, head = parked[:0], 0
 					}
-					park.add(sells[cur].trader, cur)
+					parked = append(parked, cur)
+					parkedBy = b.trader
 					cur++
 				}
 				if cur == len(sells) {
@@ -297,89 +273,13 @@ func allocate(buys, sells []entry, price int64) ([]Fill, int64) {
 			need -= q
 			s.qty -= q
 			if s.qty == 0 {
-				if from >= 0 {
-					park.pop(from)
-				} else {
+				if si == cur {
 					cur++
+				} else {
+					head++
 				}
 			}
 		}
 	}
 	return fills, vol
-}
-
-// parking holds skipped sells: one FIFO queue of sell indexes per trader
-// (indexes ascend, so the head is the trader's best), and a min-heap of the
-// non-empty queues by head index. Every parked sell ranks before the cursor.
-type parking struct {
-	queues map[int64]*sellQueue
-	h      queueHeap
-}
-
-type sellQueue struct {
-	trader int64
-	idx    []int
-	head   int
-	inHeap bool
-}
-
-func (q *sellQueue) first() int { return q.idx[q.head] }
-
-type queueHeap []*sellQueue
-
-func (h queueHeap) Len() int           { return len(h) }
-func (h queueHeap) Less(i, j int) bool { return h[i].first() < h[j].first() }
-func (h queueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *queueHeap) Push(x any)        { *h = append(*h, x.(*sellQueue)) }
-func (h *queueHeap) Pop() any {
-	old := *h
-	q := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return q
-}
-
-func newParking() *parking { return &parking{queues: map[int64]*sellQueue{}} }
-
-func (p *parking) add(trader int64, idx int) {
-	q := p.queues[trader]
-	if q == nil {
-		q = &sellQueue{trader: trader}
-		p.queues[trader] = q
-	}
-	q.idx = append(q.idx, idx)
-	if !q.inHeap {
-		q.inHeap = true
-		heap.Push(&p.h, q)
-	}
-}
-
-// best returns the best parked sell not of trader and the heap position of
-// its queue, or (-1, -1). All of one trader's parked sells share a queue, so
-// if the root is the trader's, the best other is the root's better child.
-func (p *parking) best(trader int64) (sell, pos int) {
-	h := p.h
-	switch {
-	case len(h) == 0:
-		return -1, -1
-	case h[0].trader != trader:
-		return h[0].first(), 0
-	case len(h) == 1:
-		return -1, -1
-	case len(h) == 2 || h[1].first() < h[2].first():
-		return h[1].first(), 1
-	default:
-		return h[2].first(), 2
-	}
-}
-
-// pop removes the head of the queue at heap position pos.
-func (p *parking) pop(pos int) {
-	q := p.h[pos]
-	q.head++
-	if q.head == len(q.idx) {
-		q.idx, q.head, q.inHeap = q.idx[:0], 0, false
-		heap.Remove(&p.h, pos)
-		return
-	}
-	heap.Fix(&p.h, pos)
 }

@@ -57,6 +57,8 @@
 // fill in price then time priority (Seq), partially when needed; buyers never
 // pay above their limit and sellers never receive below theirs. A buy skips
 // sells of its own trader (self-trade prevention) and those sells stay first
-// in line for other buyers. Clearing a million orders takes a few hundred
-// milliseconds: two sorts and linear passes over prefix sums.
+// in line for other buyers. Clear sorts each side once (a stable radix sort
+// on limit, Seq and ID) and then makes linear passes over prefix sums of
+// demand and supply at the candidate prices: about 0.2 s of CPU for a million
+// orders.
 package auction
