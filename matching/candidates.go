@@ -170,17 +170,17 @@ func (c Candidate) String() string {
 // surrounding space trimmed, case folded.
 func key(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-func isAnyGrade(g string) bool {
-	k := key(g)
-	return k == "" || k == "any" || k == "semua"
-}
+func isAnyGrade(g string) bool { return isAnyKey(key(g)) }
 
-// gradeFit returns the grade match and its score.
-func gradeFit(needGrade, offerGrade string) (GradeMatch, int) {
+func isAnyKey(k string) bool { return k == "" || k == "any" || k == "semua" }
+
+// gradeFit compares normalized grade keys and returns the match and its
+// score.
+func gradeFit(needKey, offerKey string) (GradeMatch, int) {
 	switch {
-	case isAnyGrade(needGrade) || isAnyGrade(offerGrade):
+	case isAnyKey(needKey) || isAnyKey(offerKey):
 		return GradeAny, GradeScoreAny
-	case key(needGrade) == key(offerGrade):
+	case needKey == offerKey:
 		return GradeExact, GradeScoreExact
 	default:
 		return GradeDifferent, GradeScoreDifferent
@@ -215,9 +215,14 @@ func priceFit(target, price int64, tol int) int {
 		return 100
 	}
 	over := uint64(price - target)
-	// deficit d = ⌈10000·over / (target·tol)⌉: the smallest d with
-	// d·tol·target ≥ 10000·over. If even d = 100 is not enough, or exactly
-	// enough, the score is 0.
+	// deficit d = ⌈10000·over / (target·tol)⌉; score = max(0, 100 − d).
+	if over < 1<<40 && target < 1<<40 { // common case: fits in 64 bits (tol ≤ 1000 < 2^10)
+		num, den := 10000*over, uint64(target)*uint64(tol)
+		d := (num + den - 1) / den
+		return int(100 - min(d, 100))
+	}
+	// General case: the smallest d in 1..100 with d·tol·target ≥ 10000·over,
+	// by binary search on 128-bit products.
 	nh, nl := bits.Mul64(10000, over)
 	ge := func(d int) bool {
 		h, l := bits.Mul64(uint64(d*tol), uint64(target))
@@ -278,20 +283,23 @@ func newScorer(opt *Options) scorer {
 	return sc
 }
 
-func (s *scorer) unit(commodity string) string {
-	if u, ok := s.units[key(commodity)]; ok {
+func (s *scorer) unit(commodityKey string) string {
+	if u, ok := s.units[commodityKey]; ok {
 		return u
 	}
 	return "unit"
 }
 
-// score fills a candidate for an eligible pair (eligibility is checked by
-// the caller). unit is the base unit for the explanation.
-func (s *scorer) score(n *Need, o *Offer, unit string) Candidate {
-	gm, g := gradeFit(n.Grade, o.Grade)
-	v := volumeFit(n.Volume, o.MonthlyCapacity)
-	p := priceFit(n.TargetPrice, o.Price, s.tol)
-	total := (s.w.Grade*g + s.w.Volume*v + s.w.Price*p + s.sum/2) / s.sum
+// components computes the three component scores and the total.
+func (s *scorer) components(n *Need, nGrade string, o *Offer, oGrade string) (gm GradeMatch, g, v, p, total int) {
+	gm, g = gradeFit(nGrade, oGrade)
+	v = volumeFit(n.Volume, o.MonthlyCapacity)
+	p = priceFit(n.TargetPrice, o.Price, s.tol)
+	total = (s.w.Grade*g + s.w.Volume*v + s.w.Price*p + s.sum/2) / s.sum
+	return
+}
+
+func candidate(n *Need, o *Offer, unit string, gm GradeMatch, g, v, p, total int) Candidate {
 	return Candidate{
 		NeedID: n.ID, OfferID: o.ID, Buyer: n.Participant, Seller: o.Participant,
 		BuyerDelegation: n.Delegation, SellerDelegation: o.Delegation,
@@ -323,19 +331,21 @@ func (s *scorer) score(n *Need, o *Offer, unit string) Candidate {
 //	total    = ⌊(wG·G + wV·V + wP·P + W/2) / W⌋, W = wG + wV + wP
 //	           (rounded half up; default weights wG = 30, wV = 30, wP = 40)
 func Match(n Need, o Offer, opt Options) (Candidate, bool) {
-	if !eligible(key(n.Commodity), key(n.Delegation), n.Participant, key(o.Commodity), key(o.Delegation), o.Participant) {
+	nc := key(n.Commodity)
+	if !eligible(nc, key(n.Delegation), n.Participant, key(o.Commodity), key(o.Delegation), o.Participant) {
 		return Candidate{}, false
 	}
 	s := newScorer(&opt)
-	return s.score(&n, &o, s.unit(n.Commodity)), true
+	gm, g, v, p, total := s.components(&n, key(n.Grade), &o, key(o.Grade))
+	return candidate(&n, &o, s.unit(nc), gm, g, v, p, total), true
 }
 
 func eligible(nc, nd string, np int64, oc, od string, op int64) bool {
 	return nc == oc && nd != "" && od != "" && nd != od && np != op
 }
 
-// compareCandidates orders candidates: score descending, then need ID, offer ID,
-// buyer and seller ascending.
+// compareCandidates is the output order: score descending, then need ID,
+// then offer ID ascending.
 func compareCandidates(a, b *Candidate) int {
 	if c := cmp.Compare(b.Score, a.Score); c != 0 {
 		return c
@@ -343,84 +353,230 @@ func compareCandidates(a, b *Candidate) int {
 	if c := cmp.Compare(a.NeedID, b.NeedID); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.OfferID, b.OfferID); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.Buyer, b.Buyer); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Seller, b.Seller)
+	return cmp.Compare(a.OfferID, b.OfferID)
 }
 
+// indexedOffer holds what the inner loop needs, by value (cache friendly),
+// with delegation and grade interned to small integers.
 type indexedOffer struct {
-	o   *Offer
-	del string
+	id, participant int64
+	capacity, price int64
+	pos             int32
+	del             int32 // 0 = no delegation
+	grade           int32 // 0 = any / ungraded
+}
+
+// interner maps normalized strings to small integers; the empty key (and,
+// for grades, "any"/"semua") is 0.
+type interner map[string]int32
+
+func (in interner) id(k string) int32 {
+	if k == "" {
+		return 0
+	}
+	v, ok := in[k]
+	if !ok {
+		v = int32(len(in) + 1)
+		in[k] = v
+	}
+	return v
+}
+
+func gradeID(in interner, grade string) int32 {
+	k := key(grade)
+	if isAnyKey(k) {
+		return 0
+	}
+	return in.id(k)
+}
+
+// rec is a compact scored pair; Candidates are materialized at the end.
+type rec struct {
+	needID, offerID int64
+	ni, oi          int32 // positions in the input slices
+	score           uint8
+	g, v, p         uint8 // component scores; the grade score identifies the GradeMatch
+}
+
+// recCompare orders records of one need: score descending, offer ID, offer
+// input position ascending (the output order within a need).
+func recCompare(a, b *rec) int {
+	if c := cmp.Compare(b.score, a.score); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.offerID, b.offerID); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.oi, b.oi)
 }
 
 // Candidates returns every eligible need × offer pair (see [Match] for the
 // eligibility rules and the score formula) with Score ≥ opt.MinScore, at
 // most opt.PerNeed per need (the best ones, in the output order) when
-// PerNeed > 0, sorted by score descending, then need ID, offer ID, buyer,
-// seller ascending (fully equal keys, only possible with duplicate IDs,
-// keep a deterministic order).
+// PerNeed > 0, sorted by score descending, then need ID, then offer ID
+// ascending; pairs equal on all three (only possible with duplicate IDs)
+// are ordered by the need's, then the offer's position in the input.
 //
 // Offers are indexed by normalized commodity, so a need is only compared
-// with offers of its own commodity: the cost is O(N + F + Σ pairs of equal
-// commodity · log K) for N needs, F offers and per-need limit K, plus the
-// final sort of the output.
+// with offers of its own commodity. Needs and each commodity's offers are
+// walked in ID order, so the pairs come out already ordered by (need ID,
+// offer ID) and a stable counting sort on the score (0..100) finishes the
+// job. Cost: O((N + F) log(N + F)) to index N needs and F offers, plus
+// O(Π + C) for Π same-commodity pairs and C candidates returned
+// (O(Π log K) with a per-need limit K); memory O(C) (a compact 32-byte
+// record per kept pair, then the candidates).
 func Candidates(needs []Need, offers []Offer, opt Options) []Candidate {
 	s := newScorer(&opt)
+	dels, grades := interner{}, interner{}
 	byCommodity := make(map[string][]indexedOffer)
 	for i := range offers {
 		o := &offers[i]
 		k := key(o.Commodity)
-		byCommodity[k] = append(byCommodity[k], indexedOffer{o: o, del: key(o.Delegation)})
+		byCommodity[k] = append(byCommodity[k], indexedOffer{
+			id: o.ID, participant: o.Participant, capacity: o.MonthlyCapacity, price: o.Price,
+			pos: int32(i), del: dels.id(key(o.Delegation)), grade: gradeID(grades, o.Grade),
+		})
 	}
-	var out []Candidate
-	var h candHeap
-	for i := range needs {
-		n := &needs[i]
-		nc, nd := key(n.Commodity), key(n.Delegation)
-		list := byCommodity[nc]
-		if len(list) == 0 || nd == "" {
+	for _, list := range byCommodity {
+		slices.SortFunc(list, func(a, b indexedOffer) int {
+			if c := cmp.Compare(a.id, b.id); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.pos, b.pos)
+		})
+	}
+	order := make([]int32, len(needs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := cmp.Compare(needs[a].ID, needs[b].ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+
+	var recs []rec
+	var heap recHeap
+	for _, ni := range order {
+		n := &needs[ni]
+		list := byCommodity[key(n.Commodity)]
+		nd := dels.id(key(n.Delegation))
+		if len(list) == 0 || nd == 0 {
 			continue
 		}
-		unit := s.unit(nc)
-		h = h[:0]
+		ng := gradeID(grades, n.Grade)
+		np, vol, target := n.Participant, n.Volume, n.TargetPrice
+		heap = heap[:0]
 		for j := range list {
 			io := &list[j]
-			if io.del == "" || io.del == nd || io.o.Participant == n.Participant {
+			if io.del == 0 || io.del == nd || io.participant == np {
 				continue
 			}
-			c := s.score(n, io.o, unit)
-			if c.Score < opt.MinScore {
+			// Same formula as scorer.components (checked against Match by
+			// the tests), on interned grades.
+			g := GradeScoreDifferent
+			switch {
+			case ng == 0 || io.grade == 0:
+				g = GradeScoreAny
+			case ng == io.grade:
+				g = GradeScoreExact
+			}
+			v := volumeFit(vol, io.capacity)
+			p := priceFit(target, io.price, s.tol)
+			total := (s.w.Grade*g + s.w.Volume*v + s.w.Price*p + s.sum/2) / s.sum
+			if total < opt.MinScore {
 				continue
 			}
+			r := rec{needID: n.ID, offerID: io.id, ni: ni, oi: io.pos,
+				score: uint8(total), g: uint8(g), v: uint8(v), p: uint8(p)}
 			if opt.PerNeed <= 0 {
-				out = append(out, c)
-				continue
+				recs = append(recs, r)
+			} else {
+				heap.pushBounded(r, opt.PerNeed)
 			}
-			h.pushBounded(c, opt.PerNeed)
 		}
-		out = append(out, h...)
+		if len(heap) > 0 {
+			// Back to offer order, so the stream stays (need, offer) ordered.
+			slices.SortFunc(heap, func(a, b rec) int {
+				if c := cmp.Compare(a.offerID, b.offerID); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.oi, b.oi)
+			})
+			recs = append(recs, heap...)
+		}
 	}
-	slices.SortStableFunc(out, func(a, b Candidate) int { return compareCandidates(&a, &b) })
+
+	if dupNeedIDs(needs, order) {
+		// Rare: the stream is ordered by (need ID, need position, offer ID),
+		// not (need ID, offer ID); sort fully.
+		slices.SortFunc(recs, func(a, b rec) int {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.needID, b.needID); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.offerID, b.offerID); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.ni, b.ni); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.oi, b.oi)
+		})
+	}
+	// Stable counting sort by score, descending.
+	var start [102]int
+	for i := range recs {
+		start[100-int(recs[i].score)+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]Candidate, len(recs))
+	for i := range recs {
+		r := &recs[i]
+		b := 100 - int(r.score)
+		n, o := &needs[r.ni], &offers[r.oi]
+		out[start[b]] = candidate(n, o, s.unit(key(n.Commodity)), gradeMatchOf(int(r.g)), int(r.g), int(r.v), int(r.p), int(r.score))
+		start[b]++
+	}
 	return out
 }
 
-// candHeap is a bounded binary heap whose root is the worst candidate kept
-// (by compareCandidates), so the best K survive.
-type candHeap []Candidate
+func dupNeedIDs(needs []Need, order []int32) bool {
+	for i := 1; i < len(order); i++ {
+		if needs[order[i]].ID == needs[order[i-1]].ID {
+			return true
+		}
+	}
+	return false
+}
 
-func (h *candHeap) pushBounded(c Candidate, k int) {
+func gradeMatchOf(g int) GradeMatch {
+	switch g {
+	case GradeScoreExact:
+		return GradeExact
+	case GradeScoreAny:
+		return GradeAny
+	}
+	return GradeDifferent
+}
+
+// recHeap is a bounded binary heap whose root is the worst record kept
+// (by recCompare), so the best K survive.
+type recHeap []rec
+
+func (h *recHeap) pushBounded(r rec, k int) {
 	s := *h
 	if len(s) < k {
-		s = append(s, c)
-		// sift up: parent must be "worse" (compare > 0 means later in order).
+		s = append(s, r)
 		i := len(s) - 1
 		for i > 0 {
 			p := (i - 1) / 2
-			if compareCandidates(&s[p], &s[i]) >= 0 {
+			if recCompare(&s[p], &s[i]) >= 0 {
 				break
 			}
 			s[p], s[i] = s[i], s[p]
@@ -429,18 +585,18 @@ func (h *candHeap) pushBounded(c Candidate, k int) {
 		*h = s
 		return
 	}
-	if compareCandidates(&c, &s[0]) >= 0 {
+	if recCompare(&r, &s[0]) >= 0 {
 		return // not better than the worst kept
 	}
-	s[0] = c
+	s[0] = r
 	i := 0
 	for {
-		l, r, w := 2*i+1, 2*i+2, i
-		if l < len(s) && compareCandidates(&s[l], &s[w]) > 0 {
+		l, rt, w := 2*i+1, 2*i+2, i
+		if l < len(s) && recCompare(&s[l], &s[w]) > 0 {
 			w = l
 		}
-		if r < len(s) && compareCandidates(&s[r], &s[w]) > 0 {
-			w = r
+		if rt < len(s) && recCompare(&s[rt], &s[w]) > 0 {
+			w = rt
 		}
 		if w == i {
 			break

@@ -102,14 +102,14 @@ func FuzzCandidates(f *testing.F) {
 		var offers []Offer
 		for i, n := 0, r.intn(12); i < n; i++ {
 			needs = append(needs, Need{
-				ID: int64(i + 1), Participant: int64(r.intn(6)), Delegation: fuzzDelegations[r.intn(5)],
+				ID: int64(1 + r.intn(10)), Participant: int64(r.intn(6)), Delegation: fuzzDelegations[r.intn(5)],
 				Commodity: fuzzCommodities[r.intn(5)], Grade: fuzzGrades[r.intn(5)],
 				Volume: fuzzAmounts[r.intn(len(fuzzAmounts))], TargetPrice: fuzzAmounts[r.intn(len(fuzzAmounts))],
 			})
 		}
 		for i, n := 0, r.intn(12); i < n; i++ {
 			offers = append(offers, Offer{
-				ID: int64(i + 1), Participant: int64(r.intn(6)), Delegation: fuzzDelegations[r.intn(5)],
+				ID: int64(1 + r.intn(10)), Participant: int64(r.intn(6)), Delegation: fuzzDelegations[r.intn(5)],
 				Commodity: fuzzCommodities[r.intn(5)], Grade: fuzzGrades[r.intn(5)],
 				MonthlyCapacity: fuzzAmounts[r.intn(len(fuzzAmounts))], Price: fuzzAmounts[r.intn(len(fuzzAmounts))],
 			})

@@ -552,6 +552,21 @@ func (st *schedState) tryAt(m, s int32, depth int) bool {
 		if x < 0 || st.ms[x].slot != s {
 			continue // none, or already moved (xa == xb, or by a nested move)
 		}
+		if depth == 1 {
+			// Direct move only: look before touching anything (as above).
+			st.budget--
+			to := int32(-1)
+			if st.budget >= 0 {
+				to = st.firstFree(x, s)
+			}
+			if to < 0 {
+				st.rollback(mark)
+				return false
+			}
+			st.unplace(x)
+			st.place(x, to)
+			continue
+		}
 		st.unplace(x)
 		if !st.insert(x, depth-1, s) {
 			st.rollback(mark)
