@@ -1,10 +1,34 @@
 package store
 
-import "context"
+import (
+	"context"
+
+	"niaga"
+)
 
 // TamperAuditForTest edits one audit record in place, as an attacker with
 // database access would.
 func (db *DB) TamperAuditForTest(ctx context.Context, seq int64) error {
 	_, err := db.w.ExecContext(ctx, db.q("UPDATE audit_log SET after = '{\"edited\":true}' WHERE seq = $1"), seq)
 	return err
+}
+
+// BidsForReplay returns every bid of a lot in commit order with its maximum.
+func (db *DB) BidsForReplay(ctx context.Context, lotID int64) ([]niaga.Bid, error) {
+	rows, err := db.query(ctx, "SELECT id, bidder_org_id, price, max_price, created_at FROM bids WHERE lot_id = $1 ORDER BY id", lotID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []niaga.Bid
+	for rows.Next() {
+		var b niaga.Bid
+		var at int64
+		if err := rows.Scan(&b.ID, &b.BidderOrg, &b.Price, &b.MaxPrice, &at); err != nil {
+			return nil, err
+		}
+		b.At = fromMicros(at)
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }

@@ -48,12 +48,15 @@ type Options struct {
 // DB is a handle on the database. It is safe for concurrent use and holds
 // no state that another instance would need: everything lives in the database.
 type DB struct {
-	Engine Engine
-	w      *sql.DB // writes: one connection on SQLite (one writer), the pool on PostgreSQL
-	r      *sql.DB // reads: many connections; the same pool on PostgreSQL
-	log    *slog.Logger
-	dsn    string
-	hub    *live.Hub
+	Engine    Engine
+	w         *sql.DB // writes: one connection on SQLite (one writer), the pool on PostgreSQL
+	r         *sql.DB // reads: many connections; the same pool on PostgreSQL
+	log       *slog.Logger
+	dsn       string
+	hub       *live.Hub
+	bids      *bidder
+	closing   chan struct{}
+	closeOnce sync.Once
 
 	rebound sync.Map // query text → rebound query text (SQLite)
 }
@@ -115,11 +118,16 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.closing = make(chan struct{})
+	db.startBidder()
 	return db, nil
 }
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	if db.closing != nil {
+		db.closeOnce.Do(func() { close(db.closing) })
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -267,6 +275,35 @@ func (tx *Tx) ForUpdate() string {
 		return " FOR UPDATE"
 	}
 	return ""
+}
+
+// ForUpdateOf locks only the rows of the named table alias in a join.
+func (tx *Tx) ForUpdateOf(alias string) string {
+	if tx.db.Engine == Postgres {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
+}
+
+// savepoint runs fn inside a savepoint: if fn fails, its writes, audit
+// records, events and after-commit hooks are undone and the transaction
+// goes on (one refused bid must not undo the others of a group commit).
+// jobErr is fn's error; txErr means the transaction itself is broken.
+func (tx *Tx) savepoint(ctx context.Context, fn func() error) (jobErr, txErr error) {
+	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT sp"); err != nil {
+		return nil, tx.db.classify(err)
+	}
+	nAfter, nAudit := len(tx.after), len(tx.audit)
+	if jobErr = fn(); jobErr != nil {
+		tx.after, tx.audit = tx.after[:nAfter], tx.audit[:nAudit]
+		if _, err := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sp"); err != nil {
+			return jobErr, tx.db.classify(err)
+		}
+	}
+	if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT sp"); err != nil {
+		return jobErr, tx.db.classify(err)
+	}
+	return tx.db.classify(jobErr), nil
 }
 
 // InTx runs fn in a write transaction and commits if fn returns nil. The

@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"niaga"
+)
+
+// DepositInput records money a buyer deposits with, or gets back from, the
+// organizer of a market.
+type DepositInput struct {
+	OrgID  int64  `json:"org_id"`
+	Kind   string `json:"kind"` // deposit or refund
+	Amount int64  `json:"amount"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Validate checks a deposit entry's fields.
+func (in *DepositInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.OrgID > 0, "org_id", "required")
+	c.Require(in.Kind == "deposit" || in.Kind == "refund", "kind", "must be deposit or refund")
+	c.Require(in.Amount > 0 && in.Amount <= 1_000_000_000_000_000, "amount", "must be positive")
+	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	return c.Err()
+}
+
+// RecordDeposit adds a deposit or refund to a buyer's account at a market;
+// only the market's organizer records them. A refund may not take the free
+// deposit below what the buyer's open bids require.
+func (db *DB) RecordDeposit(ctx context.Context, actor *niaga.Actor, marketID int64, in DepositInput) (niaga.DepositAccount, error) {
+	if err := in.Validate(); err != nil {
+		return niaga.DepositAccount{}, err
+	}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var organizer, ratio int64
+		if err := tx.QueryRow(ctx, "SELECT organizer_org_id, deposit_ratio_bps FROM markets WHERE id = $1", marketID).Scan(&organizer, &ratio); err != nil {
+			return err
+		}
+		if !isOrganizerOf(actor, organizer) {
+			return niaga.Errorf(niaga.CodeForbidden, "only the market's organizer records deposits")
+		}
+		var kind string
+		if err := tx.QueryRow(ctx, "SELECT kind FROM organizations WHERE id = $1", in.OrgID).Scan(&kind); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return niaga.Invalid("org_id", "organization does not exist")
+			}
+			return err
+		}
+		if kind != string(niaga.OrgBusiness) {
+			return niaga.Invalid("org_id", "deposits are held for business organizations")
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO deposit_accounts (market_id, org_id) VALUES ($1,$2) ON CONFLICT (market_id, org_id) DO NOTHING", marketID, in.OrgID); err != nil {
+			return err
+		}
+		var balance, locked int64
+		if err := tx.QueryRow(ctx, "SELECT balance, locked FROM deposit_accounts WHERE market_id = $1 AND org_id = $2"+tx.ForUpdate(), marketID, in.OrgID).Scan(&balance, &locked); err != nil {
+			return err
+		}
+		delta := in.Amount
+		if in.Kind == "refund" {
+			var committed int64
+			if err := tx.QueryRow(ctx, "SELECT COALESCE(SUM(value), 0) FROM commitments WHERE market_id = $1 AND org_id = $2", marketID, in.OrgID).Scan(&committed); err != nil {
+				return err
+			}
+			if need := ratioOf(committed, ratio); balance-locked-in.Amount < need {
+				return &niaga.Error{Code: niaga.CodeConflict, Message: fmt.Sprintf("refund exceeds the free deposit (Rp %s free, Rp %s needed for open bids)",
+					niaga.FormatInt(balance-locked, "id"), niaga.FormatInt(need, "id")), Fields: []niaga.FieldError{{Field: "amount", Reason: "exceeds the free deposit"}}}
+			}
+			delta = -in.Amount
+		}
+		nb, ok := niaga.AddInt64(balance, delta)
+		if !ok {
+			return niaga.Invalid("amount", "too large")
+		}
+		if _, err := tx.Exec(ctx, "UPDATE deposit_accounts SET balance = $1 WHERE market_id = $2 AND org_id = $3", nb, marketID, in.OrgID); err != nil {
+			return err
+		}
+		id, err := tx.InsertID(ctx, "INSERT INTO deposit_entries (market_id, org_id, kind, amount, note, actor_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+			marketID, in.OrgID, in.Kind, in.Amount, in.Note, actorID(actor), micros(tx.Now))
+		if err != nil {
+			return err
+		}
+		return tx.Audit(actor, "deposit."+in.Kind, "deposit_entry", id, map[string]int64{"balance": balance}, map[string]int64{"balance": nb, "org_id": in.OrgID, "market_id": marketID})
+	})
+	if err != nil {
+		return niaga.DepositAccount{}, err
+	}
+	accts, err := db.DepositAccounts(ctx, marketID, in.OrgID)
+	if err != nil || len(accts) == 0 {
+		return niaga.DepositAccount{}, err
+	}
+	return accts[0], nil
+}
+
+// DepositAccounts lists deposit accounts of a market (marketID > 0) and/or
+// of an organization (orgID > 0) with their committed amounts.
+func (db *DB) DepositAccounts(ctx context.Context, marketID, orgID int64) ([]niaga.DepositAccount, error) {
+	rows, err := db.query(ctx, `SELECT d.market_id, d.org_id, d.balance, d.locked, d.forfeited, m.deposit_ratio_bps,
+		(SELECT COALESCE(SUM(c.value), 0) FROM commitments c WHERE c.market_id = d.market_id AND c.org_id = d.org_id)
+		FROM deposit_accounts d JOIN markets m ON m.id = d.market_id
+		WHERE ($1 = 0 OR d.market_id = $1) AND ($2 = 0 OR d.org_id = $2) ORDER BY d.market_id, d.org_id`, marketID, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []niaga.DepositAccount{}
+	for rows.Next() {
+		var a niaga.DepositAccount
+		var ratio, committed int64
+		if err := rows.Scan(&a.MarketID, &a.OrgID, &a.Balance, &a.Locked, &a.Forfeited, &ratio, &committed); err != nil {
+			return nil, err
+		}
+		a.Free = a.Balance - a.Locked
+		a.Committed = ratioOf(committed, ratio)
+		out = append(out, a)
+	}
+	return out, db.classify(rows.Err())
+}

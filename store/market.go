@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"niaga"
+	"niaga/auction"
+)
+
+// MarketInput creates a market.
+type MarketInput struct {
+	OrganizerOrgID  int64    `json:"organizer_org_id,omitempty"` // admin only; organizers create for their own organization
+	Name            string   `json:"name"`
+	Province        string   `json:"province"`
+	FeeBuyerBps     int64    `json:"fee_buyer_bps"`
+	FeeSellerBps    int64    `json:"fee_seller_bps"`
+	FeeBuyerPerTon  int64    `json:"fee_buyer_per_ton"`
+	FeeSellerPerTon int64    `json:"fee_seller_per_ton"`
+	DepositRatioBps int64    `json:"deposit_ratio_bps"`
+	Mechanisms      []string `json:"mechanisms"`
+}
+
+// Validate checks a market's fields.
+func (in *MarketInput) Validate() error {
+	var c niaga.Check
+	c.Require(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "required, at most 200 characters")
+	_, ok := niaga.ProvinceByCode(in.Province)
+	c.Require(ok, "province", "unknown province code")
+	c.Require(in.FeeBuyerBps >= 0 && in.FeeBuyerBps <= 1000, "fee_buyer_bps", "between 0 and 1000 (10 %)")
+	c.Require(in.FeeSellerBps >= 0 && in.FeeSellerBps <= 1000, "fee_seller_bps", "between 0 and 1000 (10 %)")
+	c.Require(in.FeeBuyerPerTon >= 0 && in.FeeBuyerPerTon <= 10_000_000, "fee_buyer_per_ton", "between 0 and 10 000 000")
+	c.Require(in.FeeSellerPerTon >= 0 && in.FeeSellerPerTon <= 10_000_000, "fee_seller_per_ton", "between 0 and 10 000 000")
+	c.Require(in.DepositRatioBps > 0 && in.DepositRatioBps <= 10000, "deposit_ratio_bps", "between 1 and 10000 (100 %)")
+	c.Require(len(in.Mechanisms) > 0 && len(in.Mechanisms) <= 5, "mechanisms", "one to five mechanisms")
+	for _, m := range in.Mechanisms {
+		c.Require(auction.Mechanism(m).Valid(), "mechanisms", "unknown mechanism "+strconv.Quote(m))
+	}
+	return c.Err()
+}
+
+func isOrganizerOf(a *niaga.Actor, orgID int64) bool {
+	return a != nil && (a.Role == niaga.RoleAdmin || (a.Role == niaga.RoleOrganizer && a.OrgID == orgID))
+}
+
+// CreateMarket adds a market run by the actor's organization (or, for an
+// admin, by the organizer named in the input).
+func (db *DB) CreateMarket(ctx context.Context, actor *niaga.Actor, in MarketInput) (niaga.Market, error) {
+	if err := in.Validate(); err != nil {
+		return niaga.Market{}, err
+	}
+	org := actor.OrgID
+	if actor.Role == niaga.RoleAdmin && in.OrganizerOrgID != 0 {
+		org = in.OrganizerOrgID
+	}
+	m := niaga.Market{OrganizerOrgID: org, Name: in.Name, Province: in.Province, FeeBuyerBps: in.FeeBuyerBps, FeeSellerBps: in.FeeSellerBps,
+		FeeBuyerPerTon: in.FeeBuyerPerTon, FeeSellerPerTon: in.FeeSellerPerTon, DepositRatioBps: in.DepositRatioBps, Mechanisms: in.Mechanisms}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var kind string
+		if err := tx.QueryRow(ctx, "SELECT kind FROM organizations WHERE id = $1", org).Scan(&kind); err != nil {
+			if err == sql.ErrNoRows {
+				return niaga.Invalid("organizer_org_id", "organization does not exist")
+			}
+			return err
+		}
+		if kind != string(niaga.OrgOrganizer) {
+			return niaga.Invalid("organizer_org_id", "must be an auction organizer")
+		}
+		m.CreatedAt = tx.Now
+		id, err := tx.InsertID(ctx, `INSERT INTO markets (organizer_org_id, name, province, fee_buyer_bps, fee_seller_bps, fee_buyer_per_ton, fee_seller_per_ton, deposit_ratio_bps, mechanisms, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, org, m.Name, m.Province, m.FeeBuyerBps, m.FeeSellerBps, m.FeeBuyerPerTon, m.FeeSellerPerTon,
+			m.DepositRatioBps, strings.Join(m.Mechanisms, "|"), micros(tx.Now))
+		if err != nil {
+			return err
+		}
+		m.ID = id
+		return tx.Audit(actor, "market.create", "market", id, nil, m)
+	})
+	return m, err
+}
+
+const marketCols = "id, organizer_org_id, name, province, fee_buyer_bps, fee_seller_bps, fee_buyer_per_ton, fee_seller_per_ton, deposit_ratio_bps, mechanisms, created_at"
+
+func scanMarket(s interface{ Scan(...any) error }) (niaga.Market, error) {
+	var m niaga.Market
+	var mech string
+	var created int64
+	err := s.Scan(&m.ID, &m.OrganizerOrgID, &m.Name, &m.Province, &m.FeeBuyerBps, &m.FeeSellerBps, &m.FeeBuyerPerTon, &m.FeeSellerPerTon, &m.DepositRatioBps, &mech, &created)
+	m.Mechanisms = strings.Split(mech, "|")
+	m.CreatedAt = fromMicros(created)
+	return m, err
+}
+
+// Market returns one market.
+func (db *DB) Market(ctx context.Context, id int64) (niaga.Market, error) {
+	m, err := scanMarket(db.queryRow(ctx, "SELECT "+marketCols+" FROM markets WHERE id = $1", id))
+	return m, db.classify(err)
+}
+
+// Markets lists every market.
+func (db *DB) Markets(ctx context.Context) ([]niaga.Market, error) {
+	rows, err := db.query(ctx, "SELECT "+marketCols+" FROM markets ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []niaga.Market{}
+	for rows.Next() {
+		m, err := scanMarket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, db.classify(rows.Err())
+}
+
+// SessionInput creates an auction session.
+type SessionInput struct {
+	Title         string    `json:"title"`
+	Kind          string    `json:"kind"`
+	DeliveryDate  string    `json:"delivery_date,omitempty"`
+	StartsAt      time.Time `json:"starts_at"`
+	EndsAt        time.Time `json:"ends_at"`
+	SoftCloseSec  int64     `json:"soft_close_seconds"`
+	MaxExtensions int64     `json:"max_extensions"`
+	MarketIDs     []int64   `json:"market_ids"`
+}
+
+// Validate checks a session's fields.
+func (in *SessionInput) Validate() error {
+	var c niaga.Check
+	c.Require(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "required, at most 200 characters")
+	c.Require(in.Kind == "spot" || in.Kind == "forward", "kind", "must be spot or forward")
+	if in.Kind == "forward" {
+		_, err := time.Parse("2006-01-02", in.DeliveryDate)
+		c.Require(err == nil, "delivery_date", "a forward session needs a delivery date YYYY-MM-DD")
+	}
+	c.Require(!in.StartsAt.IsZero() && in.StartsAt.Year() >= 2000 && in.StartsAt.Year() < 3000, "starts_at", "required")
+	c.Require(in.EndsAt.After(in.StartsAt) && in.EndsAt.Sub(in.StartsAt) <= 90*24*time.Hour, "ends_at", "after starts_at, within 90 days")
+	c.Require(in.SoftCloseSec >= 0 && in.SoftCloseSec <= 3600, "soft_close_seconds", "between 0 and 3600")
+	c.Require(in.MaxExtensions >= 0 && in.MaxExtensions <= 1000, "max_extensions", "between 0 and 1000")
+	c.Require(len(in.MarketIDs) > 0 && len(in.MarketIDs) <= 50, "market_ids", "one to fifty markets")
+	return c.Err()
+}
+
+// CreateSession schedules a session over one or more markets. The actor
+// must run at least one of them; the others join (a joint session).
+func (db *DB) CreateSession(ctx context.Context, actor *niaga.Actor, in SessionInput) (niaga.AuctionSession, error) {
+	if err := in.Validate(); err != nil {
+		return niaga.AuctionSession{}, err
+	}
+	s := niaga.AuctionSession{Title: in.Title, Kind: in.Kind, DeliveryDate: in.DeliveryDate, StartsAt: in.StartsAt.UTC().Truncate(time.Microsecond),
+		EndsAt: in.EndsAt.UTC().Truncate(time.Microsecond), SoftCloseSec: in.SoftCloseSec, MaxExtensions: in.MaxExtensions, OrganizerOrgID: actor.OrgID}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		owns := actor.Role == niaga.RoleAdmin
+		seen := map[int64]bool{}
+		for _, id := range in.MarketIDs {
+			var org int64
+			if err := tx.QueryRow(ctx, "SELECT organizer_org_id FROM markets WHERE id = $1", id).Scan(&org); err != nil {
+				if err == sql.ErrNoRows {
+					return niaga.Invalid("market_ids", fmt.Sprintf("market %d does not exist", id))
+				}
+				return err
+			}
+			if seen[id] {
+				return niaga.Invalid("market_ids", "listed twice")
+			}
+			seen[id] = true
+			if org == actor.OrgID {
+				owns = true
+				s.OrganizerOrgID = org
+			}
+			if actor.Role == niaga.RoleAdmin && s.OrganizerOrgID == actor.OrgID {
+				s.OrganizerOrgID = org
+			}
+			s.MarketIDs = append(s.MarketIDs, id)
+		}
+		if !owns {
+			return niaga.Errorf(niaga.CodeForbidden, "you run none of these markets")
+		}
+		id, err := tx.InsertID(ctx, `INSERT INTO auction_sessions (organizer_org_id, title, kind, delivery_date, starts_at, ends_at, soft_close_seconds, max_extensions, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, s.OrganizerOrgID, s.Title, s.Kind, s.DeliveryDate, micros(s.StartsAt), micros(s.EndsAt), s.SoftCloseSec, s.MaxExtensions, micros(tx.Now))
+		if err != nil {
+			return err
+		}
+		s.ID = id
+		for _, m := range s.MarketIDs {
+			if _, err := tx.Exec(ctx, "INSERT INTO session_markets (session_id, market_id) VALUES ($1,$2)", id, m); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(actor, "session.create", "auction_session", id, nil, s)
+	})
+	return s, err
+}
+
+const sessionCols = "id, organizer_org_id, title, kind, delivery_date, starts_at, ends_at, soft_close_seconds, max_extensions"
+
+func (db *DB) scanSessions(ctx context.Context, where string, args ...any) ([]niaga.AuctionSession, error) {
+	rows, err := db.query(ctx, "SELECT "+sessionCols+" FROM auction_sessions "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []niaga.AuctionSession{}
+	byID := map[int64]int{}
+	for rows.Next() {
+		var s niaga.AuctionSession
+		var st, en int64
+		if err := rows.Scan(&s.ID, &s.OrganizerOrgID, &s.Title, &s.Kind, &s.DeliveryDate, &st, &en, &s.SoftCloseSec, &s.MaxExtensions); err != nil {
+			return nil, err
+		}
+		s.StartsAt, s.EndsAt = fromMicros(st), fromMicros(en)
+		s.MarketIDs = []int64{}
+		byID[s.ID] = len(out)
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.classify(err)
+	}
+	rows.Close()
+	mrows, err := db.query(ctx, "SELECT session_id, market_id FROM session_markets ORDER BY market_id")
+	if err != nil {
+		return nil, err
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var sid, mid int64
+		if err := mrows.Scan(&sid, &mid); err != nil {
+			return nil, err
+		}
+		if i, ok := byID[sid]; ok {
+			out[i].MarketIDs = append(out[i].MarketIDs, mid)
+		}
+	}
+	return out, db.classify(mrows.Err())
+}
+
+// Sessions lists sessions, newest first.
+func (db *DB) Sessions(ctx context.Context) ([]niaga.AuctionSession, error) {
+	return db.scanSessions(ctx, "ORDER BY starts_at DESC, id DESC")
+}
+
+// Session returns one session.
+func (db *DB) Session(ctx context.Context, id int64) (niaga.AuctionSession, error) {
+	ss, err := db.scanSessions(ctx, "WHERE id = $1", id)
+	if err != nil {
+		return niaga.AuctionSession{}, err
+	}
+	if len(ss) == 0 {
+		return niaga.AuctionSession{}, niaga.Errorf(niaga.CodeNotFound, "session %d not found", id)
+	}
+	return ss[0], nil
+}
