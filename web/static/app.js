@@ -46,6 +46,9 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    // After a refused form, put the keyboard on the first field to fix.
+    var bad = document.querySelector("[aria-invalid='true']");
+    if (bad) { bad.focus(); }
     tick();
     setInterval(tick, 250);
   });
