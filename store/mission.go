@@ -37,6 +37,8 @@ func validateMission(m *niaga.Mission) error {
 	var c niaga.Check
 	m.Title = strings.TrimSpace(m.Title)
 	m.Venue = strings.TrimSpace(m.Venue)
+	// Stored as microseconds: keep the caller's copy equal to what is stored.
+	m.Opens, m.Closes = m.Opens.Truncate(time.Microsecond).UTC(), m.Closes.Truncate(time.Microsecond).UTC()
 	c.Require(m.Title != "" && len(m.Title) <= 200, "title", "required, at most 200 characters")
 	c.Require(m.Venue != "" && len(m.Venue) <= 200, "venue", "required, at most 200 characters")
 	_, ok := niaga.ProvinceByCode(m.HostProvince)
@@ -96,7 +98,7 @@ func (tx *Tx) orgByID(ctx context.Context, id int64) (niaga.Organization, error)
 }
 
 func (tx *Tx) insertMission(ctx context.Context, actor *niaga.Actor, m *niaga.Mission) error {
-	m.CreatedAt = tx.Now
+	m.CreatedAt = tx.Now.Truncate(time.Microsecond)
 	var uid int64
 	if actor != nil {
 		uid = actor.UserID

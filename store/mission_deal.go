@@ -225,11 +225,14 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 			replayed = true
 			return tx.replay(ctx, id, missionID, &in, &out)
 		}
-		out = d
-		if err := tx.Audit(actor, "deal.create", "deal", d.ID, nil, d); err != nil {
+		// Read back: a retry replays exactly this representation.
+		if out, err = loadDeal(ctx, tx, d.ID); err != nil {
 			return err
 		}
-		return tx.emitDeal(ctx, d)
+		if err := tx.Audit(actor, "deal.create", "deal", d.ID, nil, out); err != nil {
+			return err
+		}
+		return tx.emitDeal(ctx, out)
 	})
 	return out, replayed, err
 }
@@ -333,6 +336,9 @@ func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64,
 		if _, err := tx.insertDeal(ctx, &r, nil); err != nil {
 			return err
 		}
+		if r, err = loadDeal(ctx, tx, r.ID); err != nil {
+			return err
+		}
 		out = r
 		if err := tx.Audit(actor, "deal.reverse", "deal", r.ID, orig, r); err != nil {
 			return err
@@ -376,7 +382,7 @@ func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64
 			status, actor.UserID, micros(tx.Now), strings.TrimSpace(note), dealID); err != nil {
 			return err
 		}
-		d.Validation, d.ValidatedBy, d.ValidatedAt, d.ValidationNote = status, actor.UserID, tx.Now, strings.TrimSpace(note)
+		d.Validation, d.ValidatedBy, d.ValidatedAt, d.ValidationNote = status, actor.UserID, tx.Now.Truncate(time.Microsecond), strings.TrimSpace(note)
 		out = d
 		if err := tx.Audit(actor, "deal.validate", "deal", dealID, before, map[string]any{"validation": status, "note": d.ValidationNote}); err != nil {
 			return err

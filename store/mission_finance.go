@@ -58,7 +58,7 @@ func (tx *Tx) insertAgreement(ctx context.Context, actor *niaga.Actor, missionID
 		}
 		p.Name = strings.TrimSpace(p.Name)
 	}
-	ag.MissionID, ag.CreatedAt = missionID, tx.Now
+	ag.MissionID, ag.CreatedAt = missionID, tx.Now.Truncate(time.Microsecond)
 	id, err := tx.InsertID(ctx, `INSERT INTO agreements (mission_id, kind, title, sector, signed_on, document_ref, created_by, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, missionID, ag.Kind, ag.Title, ag.Sector, ag.SignedOn, ag.DocumentRef, uidOf(actor), micros(tx.Now))
 	if err != nil {
@@ -322,7 +322,7 @@ func (db *DB) AnswerFinancing(ctx context.Context, actor *niaga.Actor, id int64,
 			return err
 		}
 		before := f.Status
-		f.Status, f.ApprovedAmount, f.Answer, f.AnsweredAt = to, approved, answer, tx.Now
+		f.Status, f.ApprovedAmount, f.Answer, f.AnsweredAt = to, approved, answer, tx.Now.Truncate(time.Microsecond)
 		out = f
 		return tx.Audit(actor, "financing.answer", "financing_request", id, map[string]any{"status": before}, map[string]any{"status": to, "approved_amount": approved, "answer": answer})
 	})
@@ -356,7 +356,7 @@ func (db *DB) WithdrawFinancing(ctx context.Context, actor *niaga.Actor, id int6
 		if n, _ := res.RowsAffected(); n == 0 {
 			return niaga.Errorf(niaga.CodeConflict, "the request is already %s", f.Status)
 		}
-		f.Status, f.AnsweredAt = niaga.FinancingWithdrawn, tx.Now
+		f.Status, f.AnsweredAt = niaga.FinancingWithdrawn, tx.Now.Truncate(time.Microsecond)
 		out = f
 		return tx.Audit(actor, "financing.withdraw", "financing_request", id, nil, map[string]any{"status": f.Status})
 	})

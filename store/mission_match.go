@@ -425,7 +425,7 @@ func (db *DB) moveMeeting(ctx context.Context, actor *niaga.Actor, id int64, to 
 				return err
 			}
 		}
-		r.Status, r.Answer, r.AnsweredAt = to, answer, tx.Now
+		r.Status, r.Answer, r.AnsweredAt = to, answer, tx.Now.Truncate(time.Microsecond)
 		out = r
 		return tx.Audit(actor, "meeting."+string(to), "meeting_request", id, map[string]any{"status": before}, map[string]any{"status": to, "answer": answer})
 	})

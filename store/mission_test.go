@@ -443,3 +443,433 @@ func TestMissionHistory(t *testing.T) {
 		wantCode(t, "bad province", err, niaga.CodeInvalid)
 	})
 }
+
+func TestMissionMatchmakingAndSchedule(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newTrip(t, db)
+		ctx := w.ctx
+		offer := func(who, commodity, grade string, capacity, price int64) niaga.MissionOffer {
+			o := niaga.MissionOffer{Commodity: commodity, Grade: grade, MonthlyCapacity: capacity, Price: price}
+			if err := db.AddOffer(ctx, w.biz[who], w.mission.ID, &o); err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		need := func(who, commodity, grade string, volume, target int64) niaga.MissionNeed {
+			n := niaga.MissionNeed{Commodity: commodity, Grade: grade, Volume: volume, TargetPrice: target}
+			if err := db.AddNeed(ctx, w.biz[who], w.mission.ID, &n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		oBeras := offer("jatim1", "beras", "medium", 150_000, 11_900)
+		nBeras := need("kalsel1", "beras", "medium", 200_000, 12_000)
+		need("jatim2", "beras", "medium", 10_000, 12_000) // same delegation as the offer: no pair
+		oKaret := offer("kalsel2", "karet", "SIR 20", 80_000, 21_000)
+		need("jatim2", "karet", "SIR 10", 50_000, 20_000)
+		offer("jatim2", "gula", "GKP I", 30_000, 14_000)
+		need("kalsel2", "gula", "", 30_000, 15_000)
+
+		all, err := db.MissionMatches(ctx, w.agency, w.mission.ID, store.MatchOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != 3 {
+			t.Fatalf("%d matches: %+v", len(all), all)
+		}
+		// grade exact 100, volume ⌊100·150/200⌋ = 75, price 100: (30·100 + 30·75 + 40·100 + 50)/100 = 93.
+		top := all[0]
+		if top.NeedID != nBeras.ID || top.OfferID != oBeras.ID || top.Score != 93 || top.VolumeScore != 75 || top.BuyerName != "PT Banua Pangan" ||
+			top.SellerName != "CV Beras Jatim" || top.Explanation.Unit != "kg" || top.Explanation.OfferPrice != 11_900 {
+			t.Fatalf("top match %+v", top)
+		}
+		for i := 1; i < len(all); i++ {
+			if all[i].Score > all[i-1].Score {
+				t.Fatal("matches not best first")
+			}
+			if all[i].BuyerDelegation == all[i].SellerDelegation {
+				t.Fatal("pair within one delegation")
+			}
+		}
+		own, err := db.MissionMatches(ctx, w.biz["kalsel2"], w.mission.ID, store.MatchOptions{Participant: w.part["jatim1"].ID})
+		if err != nil || len(own) != 2 {
+			t.Fatalf("kalsel2 sees %d: %v", len(own), err)
+		}
+		for _, m := range own {
+			if m.Buyer != w.part["kalsel2"].ID && m.Seller != w.part["kalsel2"].ID {
+				t.Fatalf("kalsel2 sees another's pair %+v", m)
+			}
+		}
+		_, err = db.MissionMatches(ctx, w.outsider, w.mission.ID, store.MatchOptions{})
+		wantCode(t, "outsider matches", err, niaga.CodeForbidden)
+
+		// Meeting requests: ask, answer, refuse duplicates, expire.
+		req := func(from, to string, in store.NewMeetingRequest) store.MeetingRequest {
+			t.Helper()
+			in.To = w.part[to].ID
+			r, err := db.RequestMeeting(ctx, w.biz[from], w.mission.ID, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		r1 := req("kalsel1", "jatim1", store.NewMeetingRequest{NeedID: nBeras.ID, OfferID: oBeras.ID, Message: "Butuh beras medium 200 t"})
+		if r1.Score != 93 || r1.Status != "pending" || r1.From != w.part["kalsel1"].ID {
+			t.Fatalf("%+v", r1)
+		}
+		_, err = db.RequestMeeting(ctx, w.biz["jatim1"], w.mission.ID, store.NewMeetingRequest{To: w.part["kalsel1"].ID})
+		wantCode(t, "reverse duplicate", err, niaga.CodeConflict)
+		_, err = db.RequestMeeting(ctx, w.biz["jatim2"], w.mission.ID, store.NewMeetingRequest{To: w.part["kalsel2"].ID, NeedID: nBeras.ID, OfferID: oKaret.ID})
+		wantCode(t, "need and offer of others", err, niaga.CodeInvalid)
+		_, err = db.AnswerMeeting(ctx, w.biz["kalsel1"], r1.ID, true, "")
+		wantCode(t, "sender accepts", err, niaga.CodeForbidden)
+		_, err = db.AnswerMeeting(ctx, w.outsider, r1.ID, true, "")
+		wantCode(t, "outsider accepts", err, niaga.CodeNotFound)
+		if r, err := db.AnswerMeeting(ctx, w.biz["jatim1"], r1.ID, true, "Siap"); err != nil || r.Status != "accepted" {
+			t.Fatal(r, err)
+		}
+		_, err = db.AnswerMeeting(ctx, w.biz["jatim1"], r1.ID, false, "")
+		wantCode(t, "answer twice", err, niaga.CodeConflict)
+		r2 := req("kalsel2", "jatim1", store.NewMeetingRequest{Message: "karet?"})
+		r3 := req("jatim2", "kalsel1", store.NewMeetingRequest{})
+		r4 := req("kalsel2", "jatim2", store.NewMeetingRequest{Virtual: true, Link: "https://meet.example/abc"})
+		r5 := req("jatim2", "jatim1", store.NewMeetingRequest{})
+		for _, r := range []store.MeetingRequest{r2, r3, r4} {
+			who := map[int64]string{w.part["jatim1"].ID: "jatim1", w.part["jatim2"].ID: "jatim2", w.part["kalsel1"].ID: "kalsel1"}[r.To]
+			if _, err := db.AnswerMeeting(ctx, w.biz[who], r.ID, true, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// r5 is left unanswered: the sweep expires it once, then finds nothing.
+		n, err := db.ExpireMeetingRequests(ctx, time.Now())
+		if err != nil || n != 0 {
+			t.Fatal(n, err)
+		}
+		n, err = db.ExpireMeetingRequests(ctx, r5.ExpiresAt)
+		if err != nil || n != 1 {
+			t.Fatal(n, err)
+		}
+		if n, err = db.ExpireMeetingRequests(ctx, r5.ExpiresAt.Add(time.Hour)); err != nil || n != 0 {
+			t.Fatal("second sweep", n, err)
+		}
+		_, err = db.AnswerMeeting(ctx, w.biz["jatim1"], r5.ID, true, "")
+		wantCode(t, "answer expired", err, niaga.CodeConflict)
+		mine, err := db.MeetingRequests(ctx, w.biz["kalsel2"], w.mission.ID)
+		if err != nil || len(mine) != 2 {
+			t.Fatal(len(mine), err)
+		}
+
+		// Schedule: 10:00–11:30 WITA in 30-minute slots with a break 10:30–11:00:
+		// two slots, one table; kalsel1 is away 10:00–10:30.
+		day := w.mission.Opens // 00:00 WITA
+		if err := db.SetUnavailability(ctx, w.biz["kalsel1"], w.part["kalsel1"].ID, []store.TimeSpan{{Start: day.Add(10 * time.Hour), End: day.Add(10*time.Hour + 30*time.Minute)}}); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, "unavailability of another", db.SetUnavailability(ctx, w.biz["jatim1"], w.part["kalsel1"].ID, nil), niaga.CodeForbidden)
+		params := store.ScheduleParams{SlotMinutes: 30, Tables: 1, Start: day.Add(10 * time.Hour), End: day.Add(11*time.Hour + 30*time.Minute),
+			Breaks: []store.TimeSpan{{Start: day.Add(10*time.Hour + 30*time.Minute), End: day.Add(11 * time.Hour)}}}
+		_, err = db.ScheduleMission(ctx, w.biz["jatim1"], w.mission.ID, params)
+		wantCode(t, "business schedules", err, niaga.CodeForbidden)
+		s, err := db.ScheduleMission(ctx, w.agency, w.mission.ID, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Slots) != 2 || !s.Slots[1].Start.Equal(day.Add(11*time.Hour)) {
+			t.Fatalf("slots %+v", s.Slots)
+		}
+		checkSchedule(t, s, map[int64][]int{w.part["kalsel1"].ID: {0}}, 1)
+		// Three meetings at tables (r1 93, r2, r3 scored 0) for one table in two slots, plus the virtual r4.
+		placed := map[int64]store.ScheduledMeeting{}
+		for _, m := range s.Meetings {
+			placed[m.MeetingID] = m
+		}
+		if len(s.Meetings) != 3 || len(s.Unscheduled) != 1 {
+			t.Fatalf("placed %d, unscheduled %+v", len(s.Meetings), s.Unscheduled)
+		}
+		if m, ok := placed[r1.ID]; !ok || m.Slot != 1 || m.Table != 1 {
+			t.Fatalf("best meeting not in the slot kalsel1 is free: %+v", m)
+		}
+		if m, ok := placed[r4.ID]; !ok || !m.Virtual || m.Table != 0 {
+			t.Fatalf("virtual meeting %+v", m)
+		}
+		ag, err := db.ParticipantAgenda(ctx, w.biz["jatim1"], w.part["jatim1"].ID)
+		if err != nil || len(ag.Items) == 0 || ag.Items[0].CounterpartName == "" {
+			t.Fatalf("%+v %v", ag, err)
+		}
+		for i := 1; i < len(ag.Items); i++ {
+			if ag.Items[i].Start.Before(ag.Items[i-1].Start) {
+				t.Fatal("agenda out of order")
+			}
+		}
+		_, err = db.ParticipantAgenda(ctx, w.biz["kalsel2"], w.part["jatim1"].ID)
+		wantCode(t, "another's agenda", err, niaga.CodeForbidden)
+		_, err = db.MissionSchedule(ctx, w.biz["jatim1"], w.mission.ID)
+		wantCode(t, "business reads table sheets", err, niaga.CodeForbidden)
+		// Cancelling a scheduled meeting frees its slot; a rerun uses it.
+		if _, err := db.CancelMeeting(ctx, w.biz["kalsel1"], r1.ID); err != nil {
+			t.Fatal(err)
+		}
+		s, err = db.MissionSchedule(ctx, w.agency, w.mission.ID)
+		if err != nil || len(s.Meetings) != 2 {
+			t.Fatalf("after cancel: %d %v", len(s.Meetings), err)
+		}
+		// Rerun: r2 and r3 take the table in the two slots; the virtual r4
+		// (kalsel2–jatim2) finds each of them busy in one slot.
+		s, err = db.ScheduleMission(ctx, w.agency, w.mission.ID, params)
+		if err != nil || len(s.Meetings) != 2 || len(s.Unscheduled) != 1 || s.Unscheduled[0].MeetingID != r4.ID {
+			t.Fatalf("rerun: %+v %v", s, err)
+		}
+		checkSchedule(t, s, map[int64][]int{w.part["kalsel1"].ID: {0}}, 1)
+	})
+}
+
+// checkSchedule verifies a stored schedule independently: nobody twice in
+// a slot, at most tables meetings at tables per slot, no table used twice,
+// nobody in a slot they are unavailable.
+func checkSchedule(t *testing.T, s store.MeetingSchedule, unavailable map[int64][]int, tables int) {
+	t.Helper()
+	seat := map[[2]int64]int64{}
+	atTables := map[int]int{}
+	table := map[[2]int]bool{}
+	for _, m := range s.Meetings {
+		for _, p := range []int64{m.A, m.B} {
+			k := [2]int64{int64(m.Slot), p}
+			if prev, ok := seat[k]; ok {
+				t.Fatalf("participant %d double-booked in slot %d (meetings %d and %d)", p, m.Slot, prev, m.MeetingID)
+			}
+			seat[k] = m.MeetingID
+			for _, u := range unavailable[p] {
+				if u == m.Slot {
+					t.Fatalf("participant %d booked in unavailable slot %d", p, u)
+				}
+			}
+		}
+		if m.Table > 0 {
+			atTables[m.Slot]++
+			if table[[2]int{m.Slot, m.Table}] || m.Table > tables {
+				t.Fatalf("table %d of slot %d used twice or out of range", m.Table, m.Slot)
+			}
+			table[[2]int{m.Slot, m.Table}] = true
+		}
+	}
+	for slot, n := range atTables {
+		if n > tables {
+			t.Fatalf("slot %d has %d meetings at %d tables", slot, n, tables)
+		}
+	}
+}
+
+func TestMissionRequestExpiresBeforeAnswer(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newTrip(t, db)
+		// A mission closing in a moment: its requests expire at closing time.
+		now := time.Now()
+		m := niaga.Mission{Title: "Singkat", HostProvince: "35", Guests: []string{"63"}, Venue: "Surabaya", Opens: now.Add(-time.Hour), Closes: now.Add(300 * time.Millisecond)}
+		if err := db.CreateMission(w.ctx, w.agency, &m); err != nil {
+			t.Fatal(err)
+		}
+		var ps []niaga.Participant
+		for _, k := range []string{"jatim1", "kalsel1"} {
+			p, err := db.RegisterParticipant(w.ctx, w.agency, m.ID, store.NewParticipant{OrgID: w.biz[k].OrgID, Verified: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps = append(ps, p)
+		}
+		r, err := db.RequestMeeting(w.ctx, w.biz["jatim1"], m.ID, store.NewMeetingRequest{To: ps[1].ID})
+		if err != nil || !r.ExpiresAt.Equal(m.Closes) {
+			t.Fatal(r, err)
+		}
+		time.Sleep(time.Until(m.Closes) + 50*time.Millisecond)
+		_, err = db.AnswerMeeting(w.ctx, w.biz["kalsel1"], r.ID, true, "")
+		wantCode(t, "answer after expiry", err, niaga.CodeRequestExpired)
+		_, err = db.RequestMeeting(w.ctx, w.biz["kalsel1"], m.ID, store.NewMeetingRequest{To: ps[0].ID})
+		wantCode(t, "request after closing", err, niaga.CodeConflict)
+	})
+}
+
+func TestMissionImportRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newTrip(t, db)
+		ctx := w.ctx
+		count := func() int {
+			ps, err := db.Participants(ctx, w.mission.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ps)
+		}
+		orgs := func() int {
+			os, err := db.Organizations(ctx, niaga.OrgBusiness)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(os)
+		}
+		orgsBefore := orgs()
+		bad := [][]string{
+			{"Organisasi", "Delegasi", "Kontak"},
+			{"UD Sumber Makmur", "Jawa Timur", "0812"},
+			{"CV Sinar Banua", "Jawa Tengah", ""},
+			{"", "63", ""},
+			{"UD Sumber Makmur", "35", ""},
+			{"", "", ""},
+			{"PT Banua Pangan", "Kalimantan Selatan", ""},
+		}
+		res, err := db.ImportMissionRows(ctx, w.agency, w.mission.ID, store.ImportParticipants, bad, false)
+		wantCode(t, "bad import", err, niaga.CodeImportRejected)
+		want := []store.ImportRowError{
+			{Row: 3, Field: "delegation"}, {Row: 4, Field: "organization"}, {Row: 5, Field: "organization"}, {Row: 7, Field: "organization"},
+		}
+		if len(res.Errors) != len(want) {
+			t.Fatalf("errors %+v", res.Errors)
+		}
+		for i, e := range want {
+			if res.Errors[i].Row != e.Row || res.Errors[i].Field != e.Field || res.Errors[i].Reason == "" {
+				t.Errorf("error %d: %+v, want row %d field %s", i, res.Errors[i], e.Row, e.Field)
+			}
+		}
+		if count() != 4 || orgs() != orgsBefore {
+			t.Fatal("a failed import wrote something")
+		}
+		_, err = db.ImportMissionRows(ctx, w.biz["jatim1"], w.mission.ID, store.ImportParticipants, bad, false)
+		wantCode(t, "business imports", err, niaga.CodeForbidden)
+		res, err = db.ImportMissionRows(ctx, w.agency, w.mission.ID, store.ImportParticipants, [][]string{{"organization", "owner"}}, false)
+		if niaga.ErrorCode(err) != niaga.CodeImportRejected || len(res.Errors) != 2 || res.Errors[0].Row != 1 || res.Errors[1].Field != "delegation" {
+			t.Fatalf("header errors %+v %v", res.Errors, err)
+		}
+		good := [][]string{
+			{"organization", "delegation", "contact", "verified"},
+			{"UD Sumber Makmur", "Jawa Timur", "0812", "ya"},
+			{"CV Sinar Banua", "63", "", ""},
+			{"UD Semarang Baru", "35", "", "tidak"},
+		}
+		res, err = db.ImportMissionRows(ctx, w.agency, w.mission.ID, store.ImportParticipants, good, true)
+		if err != nil || res.Imported != 3 || count() != 4 {
+			t.Fatalf("dry run %+v %v, %d participants", res, err, count())
+		}
+		res, err = db.ImportMissionRows(ctx, w.agency, w.mission.ID, store.ImportParticipants, good, false)
+		if err != nil || res.Imported != 3 || res.CreatedOrgs != 3 || count() != 7 {
+			t.Fatalf("import %+v %v", res, err)
+		}
+		// Offers by organization name: one bad cell fails the file.
+		offers := [][]string{
+			{"Nama Usaha", "Komoditas", "Mutu", "Kapasitas", "Harga"},
+			{"UD Sumber Makmur", "Beras", "medium", "150.000", "Rp 11.900"},
+			{"CV Sinar Banua", "karet", "SIR 20", "80000", "21000"},
+			{"CV Sinar Banua", "batu bara", "", "1", ""},
+			{"UD Tidak Ada", "beras", "premium", "-5", "1,5"},
+			{"CV Sinar Banua", "kopi_robusta", "9", "100", ""},
+		}
+		res, err = db.ImportMissionRows(ctx, w.agency, w.mission.ID, store.ImportOffers, offers, false)
+		wantCode(t, "bad offers", err, niaga.CodeImportRejected)
+		got := map[[2]any]bool{}
+		for _, e := range res.Errors {
+			got[[2]any{e.Row, e.Field}] = true
+		}
+		for _, k := range [][2]any{{4, "commodity"}, {5, "organization"}, {5, "monthly_capacity"}, {5, "price"}, {6, "grade"}} {
+			if !got[k] {
+				t.Errorf("missing error %v in %+v", k, res.Errors)
+			}
+		}
+		if len(res.Errors) != 5 {
+			t.Errorf("errors %+v", res.Errors)
+		}
+		if os, _ := db.Offers(ctx, w.mission.ID); len(os) != 0 {
+			t.Fatal("offers written by a failed import")
+		}
+		res, err = db.ImportMissionRows(ctx, w.agency, w.mission.ID, store.ImportOffers, offers[:3], false)
+		if err != nil || res.Imported != 2 {
+			t.Fatal(res, err)
+		}
+		os, _ := db.Offers(ctx, w.mission.ID)
+		if len(os) != 2 || os[0].MonthlyCapacity != 150_000 || os[0].Price != 11_900 || os[0].Commodity != "beras" {
+			t.Fatalf("%+v", os)
+		}
+		needs := [][]string{{"organization", "commodity", "volume", "target_price"}, {"PT Banua Pangan", "Gula Pasir", "30000", "15000"}}
+		if res, err = db.ImportMissionRows(ctx, w.agency, w.mission.ID, store.ImportNeeds, needs, false); err != nil || res.Imported != 1 {
+			t.Fatal(res, err)
+		}
+	})
+}
+
+func TestMissionFinancingAndAgreements(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newTrip(t, db)
+		ctx := w.ctx
+		w.open()
+		d := w.deal(w.agency, "jatim1", "kalsel1", "beras", 100_000, 1_190_000_000)
+		in := store.NewFinancing{BankID: w.bank.OrgID, GuarantorID: w.guar.OrgID, Amount: 800_000_000, TenorMonths: 12, Purpose: "modal kerja"}
+		_, err := db.RequestFinancing(ctx, w.outsider, d.ID, in)
+		wantCode(t, "outsider asks", err, niaga.CodeForbidden)
+		_, err = db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, store.NewFinancing{BankID: w.bank.OrgID, Amount: d.Value + 1, TenorMonths: 12})
+		wantCode(t, "more than the deal", err, niaga.CodeInvalid)
+		_, err = db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, store.NewFinancing{BankID: w.guar.OrgID, Amount: 1, TenorMonths: 12})
+		wantCode(t, "guarantor as bank", err, niaga.CodeInvalid)
+		f, err := db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, in)
+		if err != nil || f.Status != niaga.FinancingRequested || f.BankName != "Bank Kalsel" || f.GuarantorName != "Jamkrida Jatim" {
+			t.Fatal(f, err)
+		}
+		_, err = db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, in)
+		wantCode(t, "second live request to the bank", err, niaga.CodeConflict)
+		f2, err := db.RequestFinancing(ctx, w.biz["jatim1"], d.ID, store.NewFinancing{BankID: w.bank2.OrgID, Amount: 100_000_000, TenorMonths: 6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := func(a *niaga.Actor) []int64 {
+			list, err := db.FinancingRequests(ctx, a, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, x := range list {
+				ids = append(ids, x.ID)
+			}
+			return ids
+		}
+		if ids := seen(w.bank); len(ids) != 1 || ids[0] != f.ID {
+			t.Fatalf("bank sees %v", ids)
+		}
+		if ids := seen(w.bank2); len(ids) != 1 || ids[0] != f2.ID {
+			t.Fatalf("bank 2 sees %v", ids)
+		}
+		if ids := seen(w.guar); len(ids) != 1 || ids[0] != f.ID {
+			t.Fatalf("guarantor sees %v", ids)
+		}
+		if ids := seen(w.agency); len(ids) != 2 {
+			t.Fatalf("agency sees %v", ids)
+		}
+		if ids := seen(w.outsider); len(ids) != 0 {
+			t.Fatalf("outsider sees %v", ids)
+		}
+		_, err = db.FinancingRequest(ctx, w.bank2, f.ID)
+		wantCode(t, "other bank reads", err, niaga.CodeNotFound)
+		_, err = db.AnswerFinancing(ctx, w.bank2, f.ID, true, 0, "")
+		wantCode(t, "other bank answers", err, niaga.CodeNotFound)
+		_, err = db.AnswerFinancing(ctx, w.guar, f.ID, true, 0, "")
+		wantCode(t, "guarantor answers", err, niaga.CodeForbidden)
+		_, err = db.AnswerFinancing(ctx, w.bank, f.ID, true, f.Amount+1, "")
+		wantCode(t, "approve more", err, niaga.CodeInvalid)
+		a, err := db.AnswerFinancing(ctx, w.bank, f.ID, true, 750_000_000, "disetujui")
+		if err != nil || a.Status != niaga.FinancingApproved || a.ApprovedAmount != 750_000_000 {
+			t.Fatal(a, err)
+		}
+		_, err = db.AnswerFinancing(ctx, w.bank, f.ID, false, 0, "")
+		wantCode(t, "answer twice", err, niaga.CodeConflict)
+		if x, err := db.WithdrawFinancing(ctx, w.biz["jatim1"], f2.ID); err != nil || x.Status != niaga.FinancingWithdrawn {
+			t.Fatal(x, err)
+		}
+
+		ag := niaga.Agreement{Kind: niaga.AgreementMoU, Title: "MoU KUMKM Jatim–Kalsel (OPOP)", Sector: "KUMKM", SignedOn: "2022-04-13",
+			Parties: []niaga.AgreementParty{{OrgID: w.agency.OrgID}, {Name: "Dinas KUMKM Kalsel"}}}
+		wantCode(t, "business signs", db.CreateAgreement(ctx, w.biz["jatim1"], w.mission.ID, &ag), niaga.CodeForbidden)
+		wantCode(t, "one party", db.CreateAgreement(ctx, w.agency, w.mission.ID, &niaga.Agreement{Kind: "mou", Title: "x", SignedOn: "2022-04-13", Parties: ag.Parties[:1]}), niaga.CodeInvalid)
+		if err := db.CreateAgreement(ctx, w.agency, w.mission.ID, &ag); err != nil {
+			t.Fatal(err)
+		}
+		list, err := db.Agreements(ctx, w.mission.ID)
+		if err != nil || len(list) != 1 || list[0].Parties[0].Name != "Disperindag Jatim" || list[0].Parties[1].OrgID != 0 {
+			t.Fatalf("%+v %v", list, err)
+		}
+	})
+}
