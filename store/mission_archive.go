@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +14,7 @@ import (
 // ArchiveParticipant is a delegation member in an archive: an existing
 // business (OrgID) or a new one registered from Name.
 type ArchiveParticipant struct {
-	OrgID      int64
+	OrgID      int64 // set by ImportMissionArchive for new businesses
 	Name       string
 	Delegation string
 	Contact    string
@@ -110,21 +112,17 @@ func (db *DB) ImportMissionArchive(ctx context.Context, actor *niaga.Actor, ar *
 				return err
 			}
 		}
-		parts, err := tx.archiveParticipants(ctx, actor, ar)
+		parts, err := tx.archiveParticipants(ctx, ar)
 		if err != nil {
 			return err
 		}
-		for _, o := range ar.Offers {
-			mo := niaga.MissionOffer{MissionID: m.ID, ParticipantID: parts[o.Participant].ID, Commodity: o.Commodity, Grade: o.Grade, MonthlyCapacity: o.MonthlyCapacity, Price: o.Price}
-			if err := tx.insertOffer(ctx, actor, &mo); err != nil {
-				return err
-			}
+		if err := tx.archiveListings(ctx, ar, parts); err != nil {
+			return err
 		}
-		for _, n := range ar.Needs {
-			mn := niaga.MissionNeed{MissionID: m.ID, ParticipantID: parts[n.Participant].ID, Commodity: n.Commodity, Grade: n.Grade, Volume: n.Volume, TargetPrice: n.TargetPrice}
-			if err := tx.insertNeed(ctx, actor, &mn); err != nil {
-				return err
-			}
+		// One record for the delegation lists; every deal has its own below.
+		if err := tx.Audit(actor, "mission.archive", "mission", m.ID, nil, map[string]any{
+			"participants": parts, "offers": ar.Offers, "needs": ar.Needs, "staff": ar.Staff}); err != nil {
+			return err
 		}
 		for i := range ar.Deals {
 			if err := tx.archiveDeal(ctx, actor, m, parts, &ar.Deals[i]); err != nil {
@@ -144,7 +142,14 @@ func (db *DB) ImportMissionArchive(ctx context.Context, actor *niaga.Actor, ar *
 func (ar *MissionArchive) check() error {
 	n := len(ar.Participants)
 	inRange := func(i int) bool { return i >= 0 && i < n }
+	names := map[string]bool{}
 	for i, p := range ar.Participants {
+		if p.OrgID == 0 {
+			if names[strings.TrimSpace(p.Name)] {
+				return niaga.Invalid(fmt.Sprintf("participants[%d].name", i), "listed twice")
+			}
+			names[strings.TrimSpace(p.Name)] = true
+		}
 		if !ar.Mission.Involves(p.Delegation) {
 			return niaga.Invalid(fmt.Sprintf("participants[%d].delegation", i), "not a province of the mission")
 		}
@@ -187,34 +192,147 @@ func (ar *MissionArchive) check() error {
 	return nil
 }
 
-func (tx *Tx) archiveParticipants(ctx context.Context, actor *niaga.Actor, ar *MissionArchive) ([]niaga.Participant, error) {
+// insertRows writes rows with multi-row INSERTs (an archive has hundreds
+// of rows: one statement per row would dominate the import). When
+// returning is set, scan reads each returned row.
+func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows [][]any, returning string, scan func(*sql.Rows) error) error {
+	const chunk = 200
+	for lo := 0; lo < len(rows); lo += chunk {
+		hi := min(lo+chunk, len(rows))
+		var b strings.Builder
+		args := make([]any, 0, (hi-lo)*len(cols))
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ")
+		for i, r := range rows[lo:hi] {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("(")
+			for j, v := range r {
+				if j > 0 {
+					b.WriteString(",")
+				}
+				args = append(args, v)
+				b.WriteString("$" + strconv.Itoa(len(args)))
+			}
+			b.WriteString(")")
+		}
+		if returning == "" {
+			if _, err := tx.Exec(ctx, b.String(), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		res, err := tx.Query(ctx, b.String()+" RETURNING "+returning, args...)
+		if err != nil {
+			return err
+		}
+		for res.Next() {
+			if err := scan(res); err != nil {
+				res.Close()
+				return err
+			}
+		}
+		res.Close()
+		if err := res.Err(); err != nil {
+			return tx.db.classify(err)
+		}
+	}
+	return nil
+}
+
+// archiveParticipants registers the delegations (verified), creating the
+// businesses that are new. Returned rows are matched by name and org id,
+// never by position, since RETURNING promises no order.
+func (tx *Tx) archiveParticipants(ctx context.Context, ar *MissionArchive) ([]niaga.Participant, error) {
 	parts := make([]niaga.Participant, len(ar.Participants))
+	var newOrgs [][]any
+	newIdx := map[string]int{}
 	for i := range ar.Participants {
 		ap := &ar.Participants[i]
-		o := niaga.Organization{ID: ap.OrgID, Name: strings.TrimSpace(ap.Name), Kind: niaga.OrgBusiness, Province: ap.Delegation, Verified: true, Created: tx.Now.Unix()}
+		parts[i] = niaga.Participant{MissionID: ar.Mission.ID, OrgID: ap.OrgID, OrgName: strings.TrimSpace(ap.Name), OrgKind: string(niaga.OrgBusiness),
+			Delegation: ap.Delegation, Contact: strings.TrimSpace(ap.Contact), Verified: true}
 		if ap.OrgID != 0 {
-			var err error
-			if o, err = tx.orgByID(ctx, ap.OrgID); err != nil || o.Kind != niaga.OrgBusiness {
+			o, err := tx.orgByID(ctx, ap.OrgID)
+			if err != nil || o.Kind != niaga.OrgBusiness {
 				return nil, niaga.Invalid(fmt.Sprintf("participants[%d].org_id", i), "must be a business")
 			}
-		} else {
-			id, err := tx.InsertID(ctx, "INSERT INTO organizations (name, kind, province, verified, created_at) VALUES ($1,$2,$3,$4,$5)",
-				o.Name, o.Kind, o.Province, o.Verified, o.Created)
-			if err != nil {
-				return nil, err
-			}
-			o.ID = id
-			if err := tx.Audit(actor, "organization.create", "organization", id, nil, o); err != nil {
-				return nil, err
-			}
+			parts[i].OrgName = o.Name
+			continue
 		}
-		parts[i] = niaga.Participant{MissionID: ar.Mission.ID, OrgID: o.ID, OrgName: o.Name, OrgKind: string(o.Kind), Delegation: ap.Delegation, Contact: ap.Contact, Verified: true}
-		if err := tx.insertParticipant(ctx, actor, &parts[i]); err != nil {
-			return nil, err
+		newIdx[parts[i].OrgName] = i
+		newOrgs = append(newOrgs, []any{parts[i].OrgName, niaga.OrgBusiness, ap.Delegation, true, tx.Now.Unix()})
+	}
+	err := tx.insertRows(ctx, "organizations", []string{"name", "kind", "province", "verified", "created_at"}, newOrgs, "id, name", func(r *sql.Rows) error {
+		var id int64
+		var name string
+		if err := r.Scan(&id, &name); err != nil {
+			return err
 		}
-		ap.ID = parts[i].ID
+		parts[newIdx[name]].OrgID = id
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([][]any, len(parts))
+	byOrg := map[int64]int{}
+	at := micros(tx.Now)
+	for i, p := range parts {
+		byOrg[p.OrgID] = i
+		rows[i] = []any{p.MissionID, p.OrgID, p.Delegation, p.Contact, true, 0, at, at}
+	}
+	err = tx.insertRows(ctx, "mission_participants", []string{"mission_id", "org_id", "delegation", "contact", "verified", "verified_by", "verified_at", "created_at"},
+		rows, "id, org_id", func(r *sql.Rows) error {
+			var id, org int64
+			if err := r.Scan(&id, &org); err != nil {
+				return err
+			}
+			parts[byOrg[org]].ID = id
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	for i := range parts {
+		ar.Participants[i].ID, ar.Participants[i].OrgID = parts[i].ID, parts[i].OrgID
 	}
 	return parts, nil
+}
+
+// archiveListings writes the offers and needs, checking commodities and grades.
+func (tx *Tx) archiveListings(ctx context.Context, ar *MissionArchive, parts []niaga.Participant) error {
+	commodities, err := commodityIndex(ctx, tx)
+	if err != nil {
+		return err
+	}
+	grade := func(what string, i int, code, g string) error {
+		c, ok := commodities[code]
+		if !ok {
+			return niaga.Invalid(fmt.Sprintf("%s[%d].commodity", what, i), "unknown commodity")
+		}
+		if g != "" && !c.HasGrade(g) {
+			return niaga.Invalid(fmt.Sprintf("%s[%d].grade", what, i), "not a grade of "+code)
+		}
+		return nil
+	}
+	at := micros(tx.Now)
+	var offers, needs [][]any
+	for i, o := range ar.Offers {
+		if err := grade("offers", i, o.Commodity, o.Grade); err != nil {
+			return err
+		}
+		offers = append(offers, []any{ar.Mission.ID, parts[o.Participant].ID, o.Commodity, o.Grade, o.MonthlyCapacity, o.Price, "", at})
+	}
+	for i, n := range ar.Needs {
+		if err := grade("needs", i, n.Commodity, n.Grade); err != nil {
+			return err
+		}
+		needs = append(needs, []any{ar.Mission.ID, parts[n.Participant].ID, n.Commodity, n.Grade, n.Volume, n.TargetPrice, "", at})
+	}
+	if err := tx.insertRows(ctx, "mission_offers", []string{"mission_id", "participant_id", "commodity", "grade", "monthly_capacity", "price", "note", "created_at"}, offers, "", nil); err != nil {
+		return err
+	}
+	return tx.insertRows(ctx, "mission_needs", []string{"mission_id", "participant_id", "commodity", "grade", "volume", "target_price", "note", "created_at"}, needs, "", nil)
 }
 
 func (tx *Tx) archiveDeal(ctx context.Context, actor *niaga.Actor, m *niaga.Mission, parts []niaga.Participant, ad *ArchiveDeal) error {
