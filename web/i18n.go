@@ -138,6 +138,9 @@ func (c catalog) ErrorText(lang string, err error) (string, map[string]string) {
 			}
 			if _, dup := fields[f.Field]; !dup {
 				fields[f.Field] = c.T(lang, k)
+				if code == niaga.CodeBidTooLow {
+					fields[f.Field] = msg // "at least Rp …" next to the price too
+				}
 			}
 		}
 	}

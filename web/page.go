@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"html/template"
 	"io/fs"
@@ -80,6 +82,7 @@ func (u *ui) funcs(lang string) template.FuncMap {
 		"num":   func(v int64) string { return niaga.FormatInt(v, lang) },
 		"when":  func(t time.Time, province string) string { return When(t, province, lang) },
 		"date":  func(t time.Time, province string) string { return DateOnly(t, province, lang) },
+		"clock": func(t time.Time, province string) string { return niaga.LocalTime(t, province, "15:04") },
 		"asset": u.assets.URL,
 		"province": func(code string) string {
 			if p, ok := niaga.ProvinceByCode(code); ok {
@@ -99,6 +102,23 @@ func (u *ui) funcs(lang string) template.FuncMap {
 			return template.JS(b), err
 		},
 		"add": func(a, b int) int { return a + b },
+		"mul": func(a, b int64) int64 {
+			v, _ := niaga.MulInt64(a, b)
+			return v
+		},
+		"div": func(a, b int64) int64 {
+			if b == 0 {
+				return 0
+			}
+			return a / b
+		},
+		"list": func(xs ...any) []any { return xs },
+		"pct":  func(bps int64) string { return formPercent(bps, lang) },
+		"nonce": func() string {
+			b := make([]byte, 12)
+			rand.Read(b)
+			return hex.EncodeToString(b)
+		},
 		"args": func(pairs ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(pairs); i += 2 {
@@ -131,7 +151,28 @@ type view struct {
 	Page        string   // page name: a body class for page-specific CSS
 	Scripts     []string // static files to load after the common ones
 	Wide        bool     // big-screen layout without the narrow column
+	Now         int64    // server time, ms since the epoch: countdowns follow it
+	Com         map[string]niaga.Commodity
 	Data        any
+}
+
+// T translates a key in the page's language (for titles built in Go).
+func (v *view) T(key string, args ...any) string { return loadUIOnce().cat.T(v.Lang, key, args...) }
+
+// ComName is a commodity's name in the page's language.
+func (v *view) ComName(code string) string {
+	if c, ok := v.Com[code]; ok {
+		return c.Name(v.Lang)
+	}
+	return code
+}
+
+// Unit is a commodity's base unit, translated.
+func (v *view) Unit(code string) string {
+	if c, ok := v.Com[code]; ok {
+		return v.T("unit." + c.Unit)
+	}
+	return ""
 }
 
 // Field returns the translated error of a form field, if any.
@@ -203,8 +244,10 @@ func (c *PageCall) FormInt(name string) (int64, error) {
 func (c *PageCall) Render(status int, page, titleKey string, data any, opts ...func(*view)) error {
 	u := loadUIOnce()
 	v := &view{Lang: c.Lang, Other: otherLang(c.Lang), Title: u.cat.T(c.Lang, titleKey), Actor: c.Actor,
-		Path: c.R.URL.RequestURI(), Error: c.errMsg, Fields: c.fields, Form: c.R.PostForm, Page: page, Data: data}
+		Path: c.R.URL.RequestURI(), Error: c.errMsg, Fields: c.fields, Form: c.R.PostForm, Page: page, Data: data,
+		Now: time.Now().UnixMilli()}
 	v.Nav = c.S.nav(c.Actor, c.R.URL.Path)
+	v.Com = c.commodities()
 	if f, err := c.R.Cookie(flashCookie); err == nil && u.cat.Has(f.Value) {
 		v.Flash = u.cat.T(c.Lang, f.Value)
 		http.SetCookie(c.W, &http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
@@ -224,8 +267,24 @@ func (c *PageCall) Render(status int, page, titleKey string, data any, opts ...f
 // Fragment writes one named template of a page (an htmx swap target).
 func (c *PageCall) Fragment(status int, page, name string, data any) error {
 	v := &view{Lang: c.Lang, Other: otherLang(c.Lang), Actor: c.Actor, Path: c.R.URL.RequestURI(),
-		Error: c.errMsg, Fields: c.fields, Form: c.R.PostForm, Page: page, Data: data}
+		Error: c.errMsg, Fields: c.fields, Form: c.R.PostForm, Page: page, Data: data, Com: c.commodities()}
 	return c.execute(status, page, name, v)
+}
+
+// commodities maps codes to commodities (names and units on pages).
+func (c *PageCall) commodities() map[string]niaga.Commodity {
+	m := map[string]niaga.Commodity{}
+	cs, err := c.S.db.Commodities(c)
+	if err != nil {
+		for _, x := range niaga.SeedCommodities {
+			m[x.Code] = x
+		}
+		return m
+	}
+	for _, x := range cs {
+		m[x.Code] = x
+	}
+	return m
 }
 
 // execute renders into a buffer first, so a template error never sends

@@ -7,6 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"niaga"
+	"niaga/auction"
+	"niaga/matching"
 )
 
 // TestPageCatalog checks that both languages have the same keys, that every
@@ -24,12 +28,67 @@ func TestPageCatalog(t *testing.T) {
 	}
 	used := map[string]string{}
 	keyRE := regexp.MustCompile(`\bt "([a-z0-9_.]+)"`)
+	argRE := regexp.MustCompile(`"(?:Label|Hint)" "([a-z0-9_.]+)"`)
+	// Keys built from values in templates: every value must have one.
+	for _, r := range niaga.Roles {
+		used["role."+string(r)] = "roles"
+	}
+	for _, k := range niaga.OrgKinds {
+		used["kind."+string(k)] = "kinds"
+	}
+	for _, m := range auction.Mechanisms() {
+		used["mech."+string(m)] = "mechanisms"
+	}
+	for _, st := range []string{"pending", "rejected", "upcoming", "open", "closing", "closed"} {
+		used["state."+st] = "lot states"
+	}
+	for _, st := range []string{niaga.ContractAwaitingPayment, niaga.ContractPaid, niaga.ContractDelivered, niaga.ContractCompleted, niaga.ContractDefaulted, niaga.ContractCancelled, niaga.ContractDisputed} {
+		used["contract."+st] = "contract statuses"
+	}
+	for _, st := range settleSteps {
+		used["contract.to_"+st.to] = "settlement steps"
+	}
+	for _, k := range niaga.DealKinds {
+		used["deal.kind_"+string(k)] = "deal kinds"
+	}
+	for _, st := range []string{niaga.DealPending, niaga.DealValidated, niaga.DealDisputed} {
+		used["deal.validation_"+st] = "deal validation"
+	}
+	for _, st := range matching.Statuses {
+		used["meetings.status_"+string(st)] = "meeting statuses"
+	}
+	for _, st := range []niaga.FinancingStatus{niaga.FinancingRequested, niaga.FinancingApproved, niaga.FinancingDeclined, niaga.FinancingWithdrawn} {
+		used["financing.status_"+string(st)] = "financing statuses"
+	}
+	for _, st := range []niaga.MissionStatus{niaga.MissionPlanned, niaga.MissionOpen, niaga.MissionClosed} {
+		used["mission.status_"+string(st)] = "mission statuses"
+	}
+	for _, k := range []string{"sell", "buy", "invest", "other"} {
+		used["board.side_"+k] = "board sides"
+	}
+	for _, k := range []string{niaga.AgreementMoU, niaga.AgreementPKS} {
+		used["agreements.kind_"+k] = "agreement kinds"
+	}
+	for _, k := range []string{"spot", "forward"} {
+		used["session.kind_"+k] = "session kinds"
+	}
+	for _, com := range niaga.SeedCommodities {
+		used["unit."+com.Unit] = "units"
+	}
+	for _, code := range []niaga.Code{niaga.CodeInvalid, niaga.CodeUnauthorized, niaga.CodeForbidden, niaga.CodeNotFound, niaga.CodeConflict,
+		niaga.CodeRateLimited, niaga.CodeUnavailable, niaga.CodeInsufficientDeposit, niaga.CodeAuctionClosed, niaga.CodeAuctionNotOpen,
+		niaga.CodeBidTooLow, niaga.CodeOwnLot, niaga.CodeNotVerified, niaga.CodeInternal} {
+		used["err."+string(code)] = "error codes"
+	}
 	fs.WalkDir(templatesFS, "templates", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		b, _ := templatesFS.ReadFile(p)
 		for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
+			used[m[1]] = p
+		}
+		for _, m := range argRE.FindAllStringSubmatch(string(b), -1) {
 			used[m[1]] = p
 		}
 		checkNoBareText(t, p, string(b))
@@ -43,7 +102,7 @@ func TestPageCatalog(t *testing.T) {
 		}
 		b, _ := os.ReadFile(f)
 		for _, m := range goRE.FindAllStringSubmatch(string(b), -1) {
-			if strings.HasSuffix(m[1], ".html") || strings.HasSuffix(m[1], ".go") || strings.HasSuffix(m[1], ".js") || strings.HasSuffix(m[1], ".css") || strings.HasSuffix(m[1], ".svg") {
+			if strings.HasSuffix(m[1], "_") || strings.HasSuffix(m[1], ".html") || strings.HasSuffix(m[1], ".go") || strings.HasSuffix(m[1], ".js") || strings.HasSuffix(m[1], ".css") || strings.HasSuffix(m[1], ".svg") {
 				continue
 			}
 			used[m[1]] = f

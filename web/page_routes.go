@@ -4,12 +4,25 @@ import "niaga"
 
 // Page policies, named once so the table below reads as a matrix.
 var (
-	pageAdmin = Only(niaga.RoleAdmin)
+	pageAdmin     = Only(niaga.RoleAdmin)
+	pageOrganizer = Only(niaga.RoleOrganizer, niaga.RoleAdmin)
+	pageBusiness  = Only(niaga.RoleBusiness)
+	pageParties   = Only(niaga.RoleOrganizer, niaga.RoleBusiness, niaga.RoleAdmin)
+	pageAgency    = Only(niaga.RoleAgency, niaga.RoleAdmin)
+	pageMission   = Only(niaga.RoleAgency, niaga.RoleBusiness, niaga.RoleAdmin)
+	pageFinancing = Only(niaga.RoleBank, niaga.RoleAgency, niaga.RoleBusiness, niaga.RoleAdmin)
 )
 
 // navItems are the header links, each shown to those its policy allows.
 var navItems = []navItem{
 	{"nav.home", "/", Public},
+	{"nav.sessions", "/sessions", Public},
+	{"nav.missions", "/missions", Public},
+	{"nav.markets", "/markets", Public},
+	{"nav.admission", "/admission", pageOrganizer},
+	{"nav.deposits", "/deposits", pageBusiness},
+	{"nav.contracts", "/contracts", pageParties},
+	{"nav.financing", "/financing", pageFinancing},
 	{"nav.orgs", "/admin/organizations", pageAdmin},
 	{"nav.users", "/admin/users", pageAdmin},
 }
@@ -29,5 +42,50 @@ func (s *Server) pageTable() []PageRoute {
 		{"POST", "/admin/organizations/{id}/verify", &pageAdmin, s.pageOrgVerify},
 		{"GET", "/admin/users", &pageAdmin, s.pageUsers},
 		{"POST", "/admin/users", &pageAdmin, s.pageUserCreate},
+
+		{"GET", "/markets", &Public, s.pageMarkets},
+		{"POST", "/markets", &pageOrganizer, s.pageMarketCreate},
+		{"GET", "/markets/{id}", &Public, s.pageMarket},
+		{"POST", "/markets/{id}/deposits", &pageOrganizer, s.pageDepositRecord},
+		{"GET", "/sessions", &Public, s.pageSessions},
+		{"POST", "/sessions", &pageOrganizer, s.pageSessionCreate},
+		{"GET", "/sessions/{id}", &Public, s.pageSession},
+		{"GET", "/lots/new", &pageBusiness, s.pageLotNew},
+		{"POST", "/lots", &pageBusiness, s.pageLotSubmit},
+		{"GET", "/lots/{id}", &Public, s.pageLot},
+		{"GET", "/lots/{id}/live", &Public, s.pageLotLive},
+		{"POST", "/lots/{id}/bid", &pageBusiness, s.pageLotBid},
+		{"POST", "/lots/{id}/admit", &pageOrganizer, s.pageLotDecide(true)},
+		{"POST", "/lots/{id}/reject", &pageOrganizer, s.pageLotDecide(false)},
+		{"GET", "/admission", &pageOrganizer, s.pageAdmission},
+		{"GET", "/deposits", &pageBusiness, s.pageDeposits},
+		{"GET", "/contracts", &pageParties, s.pageContracts},
+		{"GET", "/contracts/{id}", &pageParties, s.pageContract},
+		{"POST", "/contracts/{id}/steps", &pageParties, s.pageContractStep},
+
+		{"GET", "/missions", &Public, s.pageMissions},
+		{"POST", "/missions", &pageAgency, s.pageMissionCreate},
+		{"GET", "/missions/{id}", &Public, s.pageMission},
+		{"GET", "/missions/{id}/board", &Public, s.pageBoard},
+		{"GET", "/missions/{id}/board/data", &Public, s.pageBoardData},
+		{"GET", "/missions/{id}/agreements", &Public, s.pageAgreements},
+		{"POST", "/missions/{id}/agreements", &pageAgency, s.pageAgreementCreate},
+		{"POST", "/missions/{id}/status", &pageAgency, s.pageMissionStatus},
+		{"POST", "/missions/{id}/register", &pageMission, s.pageRegister},
+		{"GET", "/missions/{id}/participants", &pageAgency, s.pageParticipants},
+		{"POST", "/missions/{id}/participants/{pid}/verify", &pageAgency, s.pageParticipantVerify},
+		{"GET", "/missions/{id}/listings", &SignedIn, s.pageListings},
+		{"POST", "/missions/{id}/listings", &pageMission, s.pageListingAdd},
+		{"GET", "/missions/{id}/matches", &pageMission, s.pageMatches},
+		{"GET", "/missions/{id}/meetings", &pageMission, s.pageMeetings},
+		{"POST", "/missions/{id}/meetings", &pageMission, s.pageMeetingRequest},
+		{"POST", "/missions/{id}/meetings/{rid}", &pageMission, s.pageMeetingAnswer},
+		{"POST", "/missions/{id}/schedule", &pageAgency, s.pageSchedule},
+		{"GET", "/missions/{id}/agenda", &pageMission, s.pageAgenda},
+		{"GET", "/missions/{id}/desk", &pageMission, s.pageDesk},
+		{"POST", "/missions/{id}/deals", &pageMission, s.pageDealRecord},
+		{"POST", "/deals/{id}", &pageMission, s.pageDealAction},
+		{"GET", "/financing", &pageFinancing, s.pageFinancing},
+		{"POST", "/financing/{id}", &pageFinancing, s.pageFinancingAnswer},
 	}
 }

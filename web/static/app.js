@@ -45,6 +45,15 @@
     if (el.matches && el.matches("[data-autosubmit]") && el.form) { el.form.requestSubmit(); }
   });
 
+  // After htmx refreshes a live panel, say its summary to screen readers
+  // through one stable live region (replaced nodes are not announced).
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var el = e.detail && e.detail.elt;
+    var status = document.getElementById("live-status");
+    if (el && el.dataset && el.dataset.announce && status) { status.textContent = el.dataset.announce; }
+    tick();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     // After a refused form, put the keyboard on the first field to fix.
     var bad = document.querySelector("[aria-invalid='true']");
