@@ -23,7 +23,6 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"github.com/ncruces/go-sqlite3"
 	_ "github.com/ncruces/go-sqlite3/driver" // registers the "sqlite3" driver
-	_ "github.com/ncruces/go-sqlite3/embed"  // the SQLite build
 )
 
 // Engine names the database behind a DB.
@@ -56,6 +55,7 @@ type DB struct {
 	hub       *live.Hub
 	bids      *bidder
 	closing   chan struct{}
+	clock     func() time.Time
 	closeOnce sync.Once
 
 	rebound sync.Map // query text → rebound query text (SQLite)
@@ -143,6 +143,18 @@ func (db *DB) Ping(ctx context.Context) error {
 		return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database unavailable", Err: err}
 	}
 	return nil
+}
+
+// SetClock replaces the clock that stamps transactions. The demo uses it
+// to build past sessions through the real code paths; set it only before
+// serving, and reset it with nil.
+func (db *DB) SetClock(now func() time.Time) { db.clock = now }
+
+func (db *DB) now() time.Time {
+	if db.clock != nil {
+		return db.clock().UTC()
+	}
+	return time.Now().UTC()
 }
 
 // q rebinds $N placeholders for SQLite.
@@ -313,7 +325,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return db.classify(err)
 	}
-	tx := &Tx{tx: sqlTx, db: db, Now: time.Now().UTC()}
+	tx := &Tx{tx: sqlTx, db: db, Now: db.now()}
 	defer sqlTx.Rollback()
 	if err := fn(tx); err != nil {
 		return db.classify(err)
