@@ -278,3 +278,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(b)
 	w.Write([]byte{'\n'})
 }
+
+// Name describes the policy: "public", "signed-in" or the roles allowed.
+func (p Policy) Name() string { return p.name }
