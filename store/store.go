@@ -202,7 +202,7 @@ func (db *DB) classify(err error) error {
 			return &niaga.Error{Code: niaga.CodeConflict, Message: "already exists", Err: err}
 		case pe.Code == "23503":
 			return &niaga.Error{Code: niaga.CodeInvalid, Message: "refers to something that does not exist", Err: err}
-		case pe.Code == "23514" || pe.Code == "22003" || pe.Code == "22P02":
+		case pe.Code == "23514" || pe.Code == "22003" || pe.Code == "22P02" || pe.Code == "22021" || pe.Code == "22P05" || pe.Code == "22001":
 			return &niaga.Error{Code: niaga.CodeInvalid, Message: "value out of range", Err: err}
 		case pe.Code == "40001" || pe.Code == "40P01":
 			return &niaga.Error{Code: niaga.CodeConflict, Message: "concurrent update, retry", Err: err}

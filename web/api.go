@@ -217,10 +217,22 @@ func decodeJSON(r *http.Request, v any) error {
 	if !utf8.Valid(body) {
 		return niaga.Invalid("body", "must be valid UTF-8")
 	}
+	if bytes.Contains(body, []byte(`\u0000`)) { // PostgreSQL text cannot hold NUL; nobody means to send it
+		field := "body"
+		var members map[string]json.RawMessage
+		if json.Unmarshal(body, &members) == nil {
+			for name, raw := range members {
+				if bytes.Contains(raw, []byte(`\u0000`)) {
+					field = name
+				}
+			}
+		}
+		return niaga.Invalid(field, "must not contain NUL characters")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		return locate(jsonError(err), body, v)
 	}
 	if dec.More() {
 		return niaga.Invalid("body", "unexpected data after the JSON object")
@@ -281,3 +293,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // Name describes the policy: "public", "signed-in" or the roles allowed.
 func (p Policy) Name() string { return p.name }
+
+// locate names the field behind an error that encoding/json reports
+// without one (a value's own UnmarshalJSON failing, such as a bad date):
+// each top-level member is decoded alone into a fresh value until one fails.
+func locate(err error, body []byte, v any) error {
+	e, ok := err.(*niaga.Error)
+	if !ok || len(e.Fields) != 1 || e.Fields[0].Field != "body" || e.Fields[0].Reason != "malformed JSON" {
+		return err
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(body, &members) != nil {
+		return err
+	}
+	t := reflect.TypeOf(v).Elem()
+	for name, raw := range members {
+		probe := reflect.New(t).Interface()
+		one, _ := json.Marshal(map[string]json.RawMessage{name: raw})
+		if json.Unmarshal(one, probe) != nil {
+			return niaga.Invalid(name, "has an invalid value (dates are RFC 3339, e.g. 2026-11-21T09:00:00+07:00)")
+		}
+	}
+	return err
+}
