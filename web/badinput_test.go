@@ -58,7 +58,9 @@ func TestBadInput(t *testing.T) {
 				}
 				ops++
 				sch := resolve(body.Schema)
-				mustName := func(field, payload string) { e.expect4xx(t, op.OperationID, method, p, tok, "application/json", payload, field, &tried) }
+				mustName := func(field, payload string) {
+					e.expect4xx(t, op.OperationID, method, p, tok, "application/json", payload, field, &tried)
+				}
 				mayAccept := func(field, payload string) { e.expectNo5xx(t, op.OperationID, method, p, tok, payload, field, &tried) }
 				mustName("body", `{"a":`)
 				mustName("body", `[1,2,3]`)
