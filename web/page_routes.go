@@ -16,6 +16,7 @@ var (
 // navItems are the header links, each shown to those its policy allows.
 var navItems = []navItem{
 	{"nav.home", "/", Public},
+	{"nav.prices", "/prices", Public},
 	{"nav.sessions", "/sessions", Public},
 	{"nav.missions", "/missions", Public},
 	{"nav.markets", "/markets", Public},
@@ -43,6 +44,7 @@ func (s *Server) pageTable() []PageRoute {
 		{"GET", "/admin/users", &pageAdmin, s.pageUsers},
 		{"POST", "/admin/users", &pageAdmin, s.pageUserCreate},
 
+		{"GET", "/prices", &Public, s.pagePrices},
 		{"GET", "/markets", &Public, s.pageMarkets},
 		{"POST", "/markets", &pageOrganizer, s.pageMarketCreate},
 		{"GET", "/markets/{id}", &Public, s.pageMarket},
