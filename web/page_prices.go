@@ -33,8 +33,8 @@ func (r priceRow) Change() int64 {
 }
 
 type pricePoint struct {
-	At    int64 `json:"t"` // ms since the epoch
-	Price int64 `json:"p"`
+	At    int64  `json:"t"` // ms since the epoch
+	Price int64  `json:"p"`
 	Label string `json:"l"` // the date in the province's zone, in the page's language
 }
 
