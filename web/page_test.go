@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -433,18 +434,39 @@ func pageWeight(t *testing.T, b *browser, path string) int {
 	return n
 }
 
+// TestPageWeight: no page, with what it loads, transfers more than 300 KB
+// compressed (a slow phone connection).
 func TestPageWeight(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	admin := e.browser("")
 	admin.signIn(demo.Admin)
-	for _, path := range []string{"/", "/signin"} {
-		if n := pageWeight(t, e.browser(""), path); n > 300<<10 {
-			t.Errorf("%s weighs %d bytes", path, n)
-		}
+	buyer := e.browser("")
+	buyer.signIn("pembeli@niaga.id")
+	desk := e.browser("")
+	desk.signIn("jatim@niaga.id")
+	public := e.browser("")
+	lots, err := e.DB.Lots(t.Context(), nil, store.LotFilter{Status: niaga.LotAdmitted}, time.Now())
+	if err != nil || len(lots) == 0 {
+		t.Fatalf("no admitted demo lot: %v", err)
 	}
-	for _, path := range []string{"/admin/organizations", "/admin/users"} {
-		if n := pageWeight(t, admin, path); n > 300<<10 {
-			t.Errorf("%s weighs %d bytes", path, n)
+	ms, err := e.DB.Missions(t.Context())
+	if err != nil || len(ms) == 0 {
+		t.Fatalf("no demo mission: %v", err)
+	}
+	mission := "/missions/" + itoa(ms[0].ID)
+	for _, c := range []struct {
+		b    *browser
+		path string
+	}{
+		{public, "/"}, {public, "/signin"}, {public, "/prices"}, {public, "/sessions"}, {public, "/missions"},
+		{public, mission + "/board"}, {public, "/lots/" + itoa(lots[0].ID)},
+		{buyer, "/lots/" + itoa(lots[0].ID)}, {buyer, "/contracts"}, {desk, mission + "/desk"},
+		{admin, "/admin/organizations"}, {admin, "/admin/users"},
+	} {
+		n := pageWeight(t, c.b, c.path)
+		t.Logf("%-28s %6.1f KB", c.path, float64(n)/1024)
+		if n > 300<<10 {
+			t.Errorf("%s weighs %d bytes", c.path, n)
 		}
 	}
 }
