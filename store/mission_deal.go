@@ -666,3 +666,28 @@ func basisPoints(part, whole int64) int64 {
 	}
 	return part / (whole / 10000)
 }
+
+// DealFor returns one entry to an actor who may see the mission's ledger
+// (not_found otherwise: the ledger does not leak to outsiders).
+func (db *DB) DealFor(ctx context.Context, actor *niaga.Actor, id int64) (niaga.Deal, error) {
+	var d niaga.Deal
+	err := db.readSnapshot(ctx, func(q rowQuerier) error {
+		var err error
+		if d, err = loadDeal(ctx, q, id); err != nil {
+			return err
+		}
+		m, err := loadMission(ctx, q, d.MissionID, "")
+		if err != nil {
+			return err
+		}
+		a, err := missionAuthority(ctx, q, &m, actor)
+		if err != nil {
+			return err
+		}
+		if !a.canSeeDeals() {
+			return niaga.Errorf(niaga.CodeNotFound, "deal %d not found", id)
+		}
+		return nil
+	})
+	return d, err
+}

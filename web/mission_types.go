@@ -1,0 +1,490 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"niaga"
+	"niaga/matching"
+	"niaga/store"
+)
+
+// MissionInput is the body of POST /missions. Date and clock times are in
+// the host province's zone, where the venue is.
+type MissionInput struct {
+	Title             string   `json:"title"`
+	HostProvince      string   `json:"host_province"`
+	Guests            []string `json:"guest_provinces"`
+	Venue             string   `json:"venue"`
+	AgencyID          int64    `json:"agency_id,omitempty"` // the admin names the running agency
+	Date              string   `json:"date"`                // 2006-01-02
+	Opens             string   `json:"opens"`               // 15:04
+	Closes            string   `json:"closes"`              // 15:04
+	TargetValue       int64    `json:"target_value"`
+	RequestTTLMinutes int64    `json:"request_ttl_minutes,omitempty"`
+}
+
+// Validate checks the local date and times; the store checks the rest.
+func (in *MissionInput) Validate() error {
+	var c niaga.Check
+	_, ok := niaga.ProvinceByCode(in.HostProvince)
+	c.Require(ok, "host_province", "unknown province code")
+	_, err := time.Parse(time.DateOnly, in.Date)
+	c.Require(err == nil, "date", "a date 2006-01-02")
+	_, err = time.Parse("15:04", in.Opens)
+	c.Require(err == nil, "opens", "a local time 15:04")
+	_, err = time.Parse("15:04", in.Closes)
+	c.Require(err == nil, "closes", "a local time 15:04")
+	c.Require(in.TargetValue >= 0, "target_value", "must not be negative")
+	return c.Err()
+}
+
+func (in *MissionInput) mission() (niaga.Mission, error) {
+	opens, err := niaga.ParseLocal(in.HostProvince, in.Date, in.Opens)
+	if err != nil {
+		return niaga.Mission{}, niaga.Invalid("opens", "a local time 15:04")
+	}
+	closes, err := niaga.ParseLocal(in.HostProvince, in.Date, in.Closes)
+	if err != nil {
+		return niaga.Mission{}, niaga.Invalid("closes", "a local time 15:04")
+	}
+	return niaga.Mission{Title: in.Title, HostProvince: in.HostProvince, Guests: in.Guests, Venue: in.Venue, AgencyID: in.AgencyID,
+		Opens: opens, Closes: closes, TargetValue: in.TargetValue, RequestTTLMinutes: in.RequestTTLMinutes}, nil
+}
+
+// MissionOut is a mission with its figures and local times.
+type MissionOut struct {
+	store.MissionInfo
+	Zone          string `json:"zone"` // WIB, WITA or WIT
+	TZ            string `json:"tz"`
+	DateLocal     string `json:"date_local"`
+	OpensLocal    string `json:"opens_local"` // e.g. "11:00 WITA"
+	ClosesLocal   string `json:"closes_local"`
+	TotalDisplay  string `json:"total_display"` // e.g. "Rp 147.321.766.000"
+	TargetDisplay string `json:"target_display"`
+}
+
+// MissionHistoryOut is the mission programme's record.
+type MissionHistoryOut struct {
+	store.MissionHistory
+	TotalDisplay string `json:"total_display"`
+}
+
+// MissionStatusInput moves a mission forward.
+type MissionStatusInput struct {
+	Status niaga.MissionStatus `json:"status"`
+}
+
+// Validate checks the status.
+func (in *MissionStatusInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.Status.Valid(), "status", "must be planned, open or closed")
+	return c.Err()
+}
+
+// StaffInput appoints mission staff.
+type StaffInput struct {
+	OrgID int64  `json:"org_id"`
+	Role  string `json:"role"` // desk or validator
+}
+
+// Validate checks the appointment.
+func (in *StaffInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.OrgID > 0, "org_id", "required")
+	c.Require(in.Role == store.StaffDesk || in.Role == store.StaffValidator, "role", "must be desk or validator")
+	return c.Err()
+}
+
+// ParticipantInput registers an organization to a delegation.
+type ParticipantInput struct {
+	OrgID      int64  `json:"org_id,omitempty"`     // the running agency names the business; a business registers itself
+	Delegation string `json:"delegation,omitempty"` // province code; the organization's own by default
+	Contact    string `json:"contact,omitempty"`
+	Verified   bool   `json:"verified,omitempty"` // the running agency may verify at once
+}
+
+// Validate checks the registration.
+func (in *ParticipantInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.OrgID >= 0, "org_id", "must be an id")
+	if in.Delegation != "" {
+		_, ok := niaga.ProvinceByCode(in.Delegation)
+		c.Require(ok, "delegation", "unknown province code")
+	}
+	c.Require(len(in.Contact) <= 200, "contact", "at most 200 characters")
+	return c.Err()
+}
+
+// LocalSpan is a span of local clock times on the mission day, e.g.
+// {"start":"12:00","end":"13:00"}.
+type LocalSpan struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// UnavailabilityInput lists when a participant cannot meet.
+type UnavailabilityInput struct {
+	Ranges []LocalSpan `json:"ranges"`
+}
+
+// Validate checks the list size.
+func (in *UnavailabilityInput) Validate() error {
+	var c niaga.Check
+	c.Require(len(in.Ranges) <= 100, "ranges", "at most 100")
+	return c.Err()
+}
+
+// missionClock turns a local "15:04" on the mission day into an instant; a
+// time before the opening belongs to the next day when the mission runs
+// past midnight.
+func missionClock(m *niaga.Mission, clock, field string) (time.Time, error) {
+	t, err := niaga.ParseLocal(m.HostProvince, m.LocalDate(), clock)
+	if err != nil {
+		return t, niaga.Invalid(field, "a local time 15:04")
+	}
+	if t.Before(m.Opens) && !t.Add(24*time.Hour).After(m.Closes) {
+		t = t.Add(24 * time.Hour)
+	}
+	return t, nil
+}
+
+func missionSpans(m *niaga.Mission, in []LocalSpan, field string) ([]store.TimeSpan, error) {
+	out := make([]store.TimeSpan, 0, len(in))
+	for _, r := range in {
+		a, err := missionClock(m, r.Start, field)
+		if err != nil {
+			return nil, err
+		}
+		b, err := missionClock(m, r.End, field)
+		if err != nil {
+			return nil, err
+		}
+		if !b.After(a) {
+			return nil, niaga.Invalid(field, "each span ends after it starts")
+		}
+		out = append(out, store.TimeSpan{Start: a, End: b})
+	}
+	return out, nil
+}
+
+// OfferInput is what a participant sells.
+type OfferInput struct {
+	ParticipantID   int64  `json:"participant_id,omitempty"`
+	Commodity       string `json:"commodity"`
+	Grade           string `json:"grade,omitempty"`
+	MonthlyCapacity int64  `json:"monthly_capacity"` // base units per month
+	Price           int64  `json:"price,omitempty"`  // Rupiah per base unit, 0 = on request
+	Note            string `json:"note,omitempty"`
+}
+
+// Validate checks the figures.
+func (in *OfferInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.Commodity != "", "commodity", "required")
+	c.Require(in.MonthlyCapacity > 0, "monthly_capacity", "must be a positive number of base units")
+	c.Require(in.Price >= 0, "price", "must not be negative")
+	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	return c.Err()
+}
+
+// NeedInput is what a participant buys.
+type NeedInput struct {
+	ParticipantID int64  `json:"participant_id,omitempty"`
+	Commodity     string `json:"commodity"`
+	Grade         string `json:"grade,omitempty"`
+	Volume        int64  `json:"volume"`                 // base units
+	TargetPrice   int64  `json:"target_price,omitempty"` // Rupiah per base unit, 0 = open
+	Note          string `json:"note,omitempty"`
+}
+
+// Validate checks the figures.
+func (in *NeedInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.Commodity != "", "commodity", "required")
+	c.Require(in.Volume > 0, "volume", "must be a positive number of base units")
+	c.Require(in.TargetPrice >= 0, "target_price", "must not be negative")
+	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	return c.Err()
+}
+
+// MissionMatchOut is a suggestion with its explanation in the caller's language.
+type MissionMatchOut struct {
+	store.MissionMatch
+	Text string `json:"explanation_text"`
+}
+
+// MeetingInput asks for a meeting. From is the caller's participant unless
+// the running agency asks on someone's behalf.
+type MeetingInput struct {
+	From    int64  `json:"from_participant,omitempty"`
+	To      int64  `json:"to_participant"`
+	NeedID  int64  `json:"need_id,omitempty"`
+	OfferID int64  `json:"offer_id,omitempty"`
+	Message string `json:"message,omitempty"`
+	Virtual bool   `json:"virtual,omitempty"`
+	Link    string `json:"link,omitempty"`
+}
+
+// Validate checks the request.
+func (in *MeetingInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.To > 0, "to_participant", "required")
+	c.Require(in.From >= 0, "from_participant", "must be an id")
+	c.Require(len(in.Message) <= 1000, "message", "at most 1000 characters")
+	return c.Err()
+}
+
+// MeetingAnswerInput accepts or declines a meeting request.
+type MeetingAnswerInput struct {
+	Accept bool   `json:"accept"`
+	Answer string `json:"answer,omitempty"`
+}
+
+// MeetingScheduleInput configures the scheduler in local clock times.
+type MeetingScheduleInput struct {
+	SlotMinutes int         `json:"slot_minutes"`
+	Tables      int         `json:"tables"`          // 0 = unlimited (virtual)
+	Start       string      `json:"start,omitempty"` // default: opening time
+	End         string      `json:"end,omitempty"`   // default: closing time
+	Breaks      []LocalSpan `json:"breaks,omitempty"`
+}
+
+// Validate checks the sizes.
+func (in *MeetingScheduleInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.SlotMinutes >= 5 && in.SlotMinutes <= 240, "slot_minutes", "between 5 and 240")
+	c.Require(in.Tables >= 0 && in.Tables <= 10000, "tables", "between 0 (unlimited) and 10000")
+	c.Require(len(in.Breaks) <= 50, "breaks", "at most 50")
+	return c.Err()
+}
+
+func (in *MeetingScheduleInput) params(m *niaga.Mission) (store.ScheduleParams, error) {
+	p := store.ScheduleParams{SlotMinutes: in.SlotMinutes, Tables: in.Tables}
+	var err error
+	if in.Start != "" {
+		if p.Start, err = missionClock(m, in.Start, "start"); err != nil {
+			return p, err
+		}
+	}
+	if in.End != "" {
+		if p.End, err = missionClock(m, in.End, "end"); err != nil {
+			return p, err
+		}
+	}
+	p.Breaks, err = missionSpans(m, in.Breaks, "breaks")
+	return p, err
+}
+
+// SlotSheet is one slot's table sheet.
+type SlotSheet struct {
+	matching.Slot
+	StartLocal string                   `json:"start_local"`
+	EndLocal   string                   `json:"end_local"`
+	Meetings   []store.ScheduledMeeting `json:"meetings"` // by table
+}
+
+// MeetingScheduleOut is the stored schedule as table sheets.
+type MeetingScheduleOut struct {
+	MissionID   int64                  `json:"mission_id"`
+	SlotMinutes int                    `json:"slot_minutes"`
+	Tables      int                    `json:"tables"`
+	RunAt       *time.Time             `json:"run_at,omitempty"`
+	Scheduled   int                    `json:"scheduled"`
+	Slots       []SlotSheet            `json:"slots"`
+	Unscheduled []matching.Unscheduled `json:"unscheduled"`
+	Stats       matching.ScheduleStats `json:"stats"`
+}
+
+// AgendaItemOut is an agenda line with local times.
+type AgendaItemOut struct {
+	store.AgendaItem
+	StartLocal string `json:"start_local"`
+	EndLocal   string `json:"end_local"`
+}
+
+// AgendaOut is a participant's printable agenda.
+type AgendaOut struct {
+	Participant niaga.Participant `json:"participant"`
+	MissionID   int64             `json:"mission_id"`
+	Title       string            `json:"title"`
+	Venue       string            `json:"venue"`
+	Date        string            `json:"date"`
+	Zone        string            `json:"zone"`
+	Items       []AgendaItemOut   `json:"items"`
+}
+
+// DealInput is a deal to record. Seller and buyer are participant ids.
+type DealInput struct {
+	SellerID  int64          `json:"seller_id"`
+	BuyerID   int64          `json:"buyer_id"`
+	Commodity string         `json:"commodity"`
+	Kind      niaga.DealKind `json:"kind"`
+	Quantity  int64          `json:"quantity"` // base units (0 allowed for an investment)
+	Value     int64          `json:"value"`    // whole Rupiah
+	Note      string         `json:"note,omitempty"`
+}
+
+func (in *DealInput) newDeal() store.NewDeal {
+	return store.NewDeal{SellerID: in.SellerID, BuyerID: in.BuyerID, Commodity: in.Commodity, Kind: in.Kind, Quantity: in.Quantity, Value: in.Value, Note: strings.TrimSpace(in.Note)}
+}
+
+// Validate checks the deal's fields.
+func (in *DealInput) Validate() error {
+	nd := in.newDeal()
+	return nd.Validate()
+}
+
+// DealOut is a deal entry with its display value and local time.
+type DealOut struct {
+	niaga.Deal
+	ValueDisplay  string `json:"value_display"`
+	RecordedLocal string `json:"recorded_local"` // e.g. "18:30 WITA"
+}
+
+// DealReverseInput corrects a deal.
+type DealReverseInput struct {
+	Reason string `json:"reason"`
+}
+
+// Validate requires a reason.
+func (in *DealReverseInput) Validate() error {
+	var c niaga.Check
+	c.Require(strings.TrimSpace(in.Reason) != "" && len(in.Reason) <= 500, "reason", "required, at most 500 characters")
+	return c.Err()
+}
+
+// DealValidationInput is a validator's check of a deal.
+type DealValidationInput struct {
+	Status string `json:"status"` // validated or disputed
+	Note   string `json:"note,omitempty"`
+}
+
+// Validate checks the status.
+func (in *DealValidationInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.Status == niaga.DealValidated || in.Status == niaga.DealDisputed, "status", "must be validated or disputed")
+	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	return c.Err()
+}
+
+// RealizationInput follows a deal up.
+type RealizationInput struct {
+	Amount int64  `json:"amount"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Validate checks the amount.
+func (in *RealizationInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.Amount > 0, "amount", "must be a positive number of Rupiah")
+	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	return c.Err()
+}
+
+// FollowUpOut is the follow-up report with displays.
+type FollowUpOut struct {
+	store.FollowUp
+	CommittedDisplay string `json:"committed_display"`
+	RealizedDisplay  string `json:"realized_display"`
+}
+
+// BoardTotal is one group of the board.
+type BoardTotal struct {
+	Key     string `json:"key"`
+	Name    string `json:"name"`
+	Value   int64  `json:"value"`
+	Display string `json:"display"`
+	Count   int64  `json:"count"`
+}
+
+// BoardFlow is trade from the sellers of one province to the buyers of another.
+type BoardFlow struct {
+	From     string `json:"from"`
+	FromName string `json:"from_name"`
+	To       string `json:"to"`
+	ToName   string `json:"to_name"`
+	Value    int64  `json:"value"`
+	Display  string `json:"display"`
+	Count    int64  `json:"count"`
+}
+
+// SummaryOut is the public live board of a mission.
+type SummaryOut struct {
+	MissionID      int64               `json:"mission_id"`
+	Title          string              `json:"title"`
+	Status         niaga.MissionStatus `json:"status"`
+	HostProvince   string              `json:"host_province"`
+	Guests         []string            `json:"guest_provinces"`
+	Venue          string              `json:"venue"`
+	Zone           string              `json:"zone"` // WIB, WITA or WIT
+	TZ             string              `json:"tz"`
+	DateLocal      string              `json:"date_local"`
+	OpensAt        time.Time           `json:"opens_at"`
+	ClosesAt       time.Time           `json:"closes_at"`
+	OpensLocal     string              `json:"opens_local"`
+	ClosesLocal    string              `json:"closes_local"`
+	AsOf           time.Time           `json:"as_of"`       // the last deal (or the opening)
+	AsOfLocal      string              `json:"as_of_local"` // e.g. "18:30 WITA"
+	NowLocal       string              `json:"now_local"`   // the board's clock
+	TotalValue     int64               `json:"total_value"`
+	TotalDisplay   string              `json:"total_display"` // e.g. "Rp 147.321.766.000"
+	Count          int64               `json:"count"`
+	TargetValue    int64               `json:"target_value"`
+	TargetDisplay  string              `json:"target_display"`
+	ProgressBP     int64               `json:"progress_bp"` // total / target in basis points
+	ValidatedValue int64               `json:"validated_value"`
+	RealizedValue  int64               `json:"realized_value"`
+	ByCommodity    []BoardTotal        `json:"by_commodity"`
+	ByKind         []BoardTotal        `json:"by_kind"`
+	ByDirection    []BoardFlow         `json:"by_direction"`
+	SideProvince   string              `json:"side_province"`
+	BySide         []BoardTotal        `json:"by_side"`
+	Latest         []DealOut           `json:"latest"`
+	Delegations    map[string]int64    `json:"delegations"`
+}
+
+// AgreementInput records an MoU or PKS.
+type AgreementInput struct {
+	Kind        string                 `json:"kind"` // mou or pks
+	Title       string                 `json:"title"`
+	Sector      string                 `json:"sector,omitempty"`
+	SignedOn    string                 `json:"signed_on"` // 2006-01-02
+	DocumentRef string                 `json:"document_ref,omitempty"`
+	Parties     []niaga.AgreementParty `json:"parties"`
+}
+
+// FinancingInput asks a bank to finance a deal.
+type FinancingInput struct {
+	BankID      int64  `json:"bank_id"`
+	GuarantorID int64  `json:"guarantor_id,omitempty"`
+	Amount      int64  `json:"amount"`
+	TenorMonths int64  `json:"tenor_months"`
+	Purpose     string `json:"purpose,omitempty"`
+}
+
+// Validate checks the request.
+func (in *FinancingInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.BankID > 0, "bank_id", "required")
+	c.Require(in.GuarantorID >= 0, "guarantor_id", "must be an id")
+	c.Require(in.Amount > 0, "amount", "must be a positive number of Rupiah")
+	c.Require(in.TenorMonths >= 1 && in.TenorMonths <= 360, "tenor_months", "between 1 and 360")
+	c.Require(len(in.Purpose) <= 500, "purpose", "at most 500 characters")
+	return c.Err()
+}
+
+// FinancingAnswerInput is the bank's answer.
+type FinancingAnswerInput struct {
+	Approve        bool   `json:"approve"`
+	ApprovedAmount int64  `json:"approved_amount,omitempty"` // the requested amount when 0
+	Answer         string `json:"answer,omitempty"`
+}
+
+// Validate checks the amount.
+func (in *FinancingAnswerInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.ApprovedAmount >= 0, "approved_amount", "must not be negative")
+	c.Require(len(in.Answer) <= 1000, "answer", "at most 1000 characters")
+	return c.Err()
+}
