@@ -1,0 +1,138 @@
+package e2e
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"niaga"
+	"niaga/demo"
+)
+
+// todayMission finds the demo's open mission.
+func (s *server) todayMission(t *testing.T) int64 {
+	t.Helper()
+	ms, err := s.DB.Missions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Title == demo.MissionToday {
+			return m.ID
+		}
+	}
+	t.Fatalf("no mission %q in the demo", demo.MissionToday)
+	return 0
+}
+
+// TestDeskDealOnLiveBoard: a deal entered at the mission desk appears on
+// the public live board, open in another browser context, within a second
+// and with the right Rupiah total.
+func TestDeskDealOnLiveBoard(t *testing.T) {
+	s := startServer(t)
+	id := s.todayMission(t)
+	mp := "/missions/" + strconv.FormatInt(id, 10)
+	before, err := s.DB.MissionSummary(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	board := s.browser(t) // the big screen: nobody signed in
+	board.open(mp + "/board")
+	if got := board.text("#board-total"); got != niaga.FormatRupiah(before.TotalValue, "id") {
+		t.Fatalf("board shows %q, want %q", got, niaga.FormatRupiah(before.TotalValue, "id"))
+	}
+	board.waitText("#board-conn", "langsung", 5*time.Second)
+	if n := eval[int](board, `document.querySelectorAll("#chart-commodity, #chart-direction").length`); n != 2 {
+		t.Fatalf("%d charts", n)
+	}
+	if !eval[bool](board, `!!Chart.getChart("chart-commodity") && !!Chart.getChart("chart-direction")`) {
+		t.Fatal("charts not drawn")
+	}
+
+	desk := board.another()
+	desk.signIn("jatim@niaga.id")
+	desk.open(mp + "/desk")
+	seller := eval[string](desk, `document.querySelectorAll("#f-seller_id option")[1].value`)
+	buyer := eval[string](desk, `(function(){var o=document.querySelectorAll("#f-buyer_id option");return o[o.length-1].value})()`)
+	desk.do("fill the deal",
+		chromedp.SetValue(chromedp.CSS("#f-seller_id"), seller),
+		chromedp.SetValue(chromedp.CSS("#f-buyer_id"), buyer),
+		chromedp.SetValue(chromedp.CSS("#f-commodity"), "beras"),
+		chromedp.SetValue(chromedp.CSS("#f-kind"), "purchase"))
+	desk.fill("#f-quantity", "25000")
+	const value = 297_500_000
+	desk.fill("#f-value", "297.500.000")
+
+	want := niaga.FormatRupiah(before.TotalValue+value, "id")
+	// The clock starts when the desk's browser sends the form.
+	sent := make(chan time.Time, 1)
+	wctx, stop := context.WithCancel(desk.ctx)
+	defer stop()
+	requests := chromedp.Events(wctx, network.RequestWillBeSent)
+	go func() {
+		for ev, err := range requests {
+			if err != nil {
+				return
+			}
+			if ev.Request.Method == "POST" && strings.HasSuffix(ev.Request.URL, mp+"/deals") {
+				sent <- time.Now()
+				return
+			}
+		}
+	}()
+	desk.submit("#deal-form button[type=submit]")
+	if got := desk.text(".flash"); got != "Transaksi tercatat dan tampil di papan." {
+		t.Fatalf("record deal: flash %q, alert %q", got, desk.text(".alert"))
+	}
+	board.waitText("#board-total", want, 2*time.Second)
+	var start time.Time
+	select {
+	case start = <-sent:
+	case <-time.After(time.Second):
+		t.Fatal("did not see the desk's form being sent")
+	}
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Fatalf("the board showed %s %v after the desk sent the deal (want within a second)", want, elapsed)
+	} else {
+		t.Logf("the board showed the new total %v after the desk sent the deal", elapsed)
+	}
+	board.waitText("#board-count", niaga.FormatInt(before.Count+1, "id"), time.Second)
+	board.waitText("#board-latest li:first-child .value", niaga.FormatRupiah(value, "id"), time.Second)
+	// The charts follow from the board's data a moment later.
+	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
+		if eval[bool](board, `Chart.getChart("chart-commodity").data.labels.some(function(l){return l==="Beras"})`) {
+			break
+		}
+		if time.Since(start) > 3*time.Second {
+			t.Fatal("commodity chart has no Beras bar after the deal")
+		}
+	}
+	board.clean()
+	desk.clean()
+}
+
+// TestBoardLanguage: the public board in English formats money the English way.
+func TestBoardLanguage(t *testing.T) {
+	s := startServer(t)
+	id := s.todayMission(t)
+	sum, err := s.DB.MissionSummary(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.browser(t)
+	b.open("/missions/" + strconv.FormatInt(id, 10) + "/board")
+	b.submit("form.lang button[value=en]")
+	if got := b.text("#board-total"); got != niaga.FormatRupiah(sum.TotalValue, "en") {
+		t.Fatalf("English board total %q, want %q", got, niaga.FormatRupiah(sum.TotalValue, "en"))
+	}
+	if got := b.text(".board-label"); got != "Total deals" {
+		t.Fatalf("label %q", got)
+	}
+	b.clean()
+}
