@@ -30,6 +30,7 @@ const chromium = "/usr/bin/chromium"
 
 // server is a niaga server on loopback over a fresh demo database.
 type server struct {
+	TS   *httptest.Server
 	URL  string
 	DB   *store.DB
 	Srv  *web.Server
@@ -57,7 +58,7 @@ func startServer(t *testing.T) *server {
 		ts.Close()
 		<-done
 	})
-	return &server{URL: ts.URL, DB: db, Srv: srv, Data: data}
+	return &server{TS: ts, URL: ts.URL, DB: db, Srv: srv, Data: data}
 }
 
 // tab is one browser tab with its own cookies, plus what it logged.

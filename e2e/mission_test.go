@@ -12,6 +12,7 @@ import (
 
 	"niaga"
 	"niaga/demo"
+	"niaga/store"
 )
 
 // todayMission finds the demo's open mission.
@@ -135,4 +136,57 @@ func TestBoardLanguage(t *testing.T) {
 		t.Fatalf("label %q", got)
 	}
 	b.clean()
+}
+
+// TestBoardReconnects: when the connection drops, the board reconnects by
+// itself and resumes after the last event it saw: a deal recorded while it
+// was away arrives once, and the count stays right.
+func TestBoardReconnects(t *testing.T) {
+	s := startServer(t)
+	id := s.todayMission(t)
+	ctx := context.Background()
+	before, err := s.DB.MissionSummary(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, err := s.DB.Participants(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seller, buyer int64
+	for _, p := range parts {
+		switch {
+		case !p.Verified:
+		case p.Delegation == "35" && seller == 0:
+			seller = p.ID
+		case p.Delegation == "63" && buyer == 0:
+			buyer = p.ID
+		}
+	}
+	board := s.browser(t)
+	board.open("/missions/" + strconv.FormatInt(id, 10) + "/board")
+	board.waitText("#board-conn", "langsung", 5*time.Second)
+
+	s.TS.CloseClientConnections() // the ballroom's wifi drops
+	desk := s.actor("jatim@niaga.id")
+	var total = before.TotalValue
+	for i, v := range []int64{150_000_000, 275_500_000} {
+		if _, _, err := s.DB.RecordDeal(ctx, desk, id, store.NewDeal{SellerID: seller, BuyerID: buyer, Commodity: "gula", Kind: niaga.DealContract,
+			Quantity: 10_000 * int64(i+1), Value: v}); err != nil {
+			t.Fatal(err)
+		}
+		total += v
+	}
+	board.waitText("#board-total", niaga.FormatRupiah(total, "id"), 10*time.Second)
+	board.waitText("#board-count", niaga.FormatInt(before.Count+2, "id"), time.Second)
+	board.waitText("#board-conn", "langsung", 5*time.Second)
+	if n := eval[int](board, `document.querySelectorAll("#board-latest li").length`); n > 10 {
+		t.Fatalf("%d latest deals listed", n)
+	}
+	if n := eval[int](board, `new Set([].map.call(document.querySelectorAll("#board-latest li"), function(li){return li.dataset.id})).size === document.querySelectorAll("#board-latest li").length ? 1 : 0`); n != 1 {
+		t.Fatal("a deal is listed twice after the reconnect")
+	}
+	board.mu.Lock()
+	board.problems = nil // the dropped connection itself logs a network error
+	board.mu.Unlock()
 }

@@ -22,7 +22,7 @@
   // The total counts up to its new value; the last frame writes it exactly.
   var shown = Number($("board-total").dataset.value), anim = null;
   function setTotal(v) {
-    var el = $("board-total"), from = shown, start = performance.now(), dur = 300;
+    var el = $("board-total"), from = shown, start = performance.now(), dur = 250;
     shown = v;
     el.dataset.value = String(v);
     if (anim) { cancelAnimationFrame(anim); }
