@@ -188,9 +188,17 @@ func (s *Server) routeMissions() {
 			if err != nil {
 				return nil, err
 			}
+			cs, err := s.db.Commodities(c)
+			if err != nil {
+				return nil, err
+			}
+			names := map[string]string{}
+			for _, x := range cs {
+				names[x.Code] = x.Name(c.Lang())
+			}
 			out := make([]MissionMatchOut, len(ms))
 			for i, m := range ms {
-				out[i] = MissionMatchOut{MissionMatch: m, Text: explainMatch(m, c.Lang())}
+				out[i] = MissionMatchOut{MissionMatch: m, Text: explainMatch(m, names[m.Explanation.Commodity], c.Lang())}
 			}
 			return out, nil
 		})
@@ -652,7 +660,7 @@ func missionOut(mi store.MissionInfo, lang string) MissionOut {
 
 // explainMatch renders a suggestion's facts in the caller's language, e.g.
 // "butuh 200 t Beras medium (≤ Rp 12.000/kg); menawarkan 150 t/bulan @ Rp 11.900/kg".
-func explainMatch(m store.MissionMatch, lang string) string {
+func explainMatch(m store.MissionMatch, name, lang string) string {
 	e := m.Explanation
 	qty := func(v int64) string {
 		if e.Unit == "kg" && v >= 1000 && v%1000 == 0 {
@@ -669,7 +677,6 @@ func explainMatch(m store.MissionMatch, lang string) string {
 		}
 		return " " + g
 	}
-	name := m.CommodityName
 	if name == "" {
 		name = e.Commodity
 	}
