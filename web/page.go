@@ -215,6 +215,18 @@ func (c *PageCall) Fail(err error) {
 	}
 }
 
+// FieldAs shows the store's error about field from next to the form field
+// to (form fields are not always named as the store names them).
+func (c *PageCall) FieldAs(pairs ...string) {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if msg, ok := c.fields[pairs[i]]; ok {
+			if _, dup := c.fields[pairs[i+1]]; !dup {
+				c.fields[pairs[i+1]] = msg
+			}
+		}
+	}
+}
+
 // Failed reports whether Fail was called.
 func (c *PageCall) Failed() bool { return c.errMsg != "" }
 

@@ -314,6 +314,7 @@ func (s *Server) pageSessionCreate(c *PageCall) error {
 	}
 	if err != nil {
 		c.Fail(err)
+		c.FieldAs("soft_close_seconds", "soft_close_minutes")
 		return s.pageSessions(c)
 	}
 	return c.Redirect("/sessions/"+strconv.FormatInt(ss.ID, 10), "flash.session_created")
@@ -449,13 +450,7 @@ func (s *Server) pageLotSubmit(c *PageCall) error {
 		// The store names session_id/market_id/commodity/grade/dutch_tick_ms:
 		// show those errors next to the fields that carry them.
 		c.Fail(err)
-		for from, to := range map[string]string{"session_id": "session_market", "market_id": "session_market", "commodity": "commodity_grade", "grade": "commodity_grade", "dutch_tick_ms": "dutch_tick_seconds"} {
-			if msg, ok := c.fields[from]; ok {
-				if _, dup := c.fields[to]; !dup {
-					c.fields[to] = msg
-				}
-			}
-		}
+		c.FieldAs("session_id", "session_market", "market_id", "session_market", "commodity", "commodity_grade", "grade", "commodity_grade", "dutch_tick_ms", "dutch_tick_seconds")
 		return s.pageLotNew(c)
 	}
 	return c.Redirect("/lots/"+strconv.FormatInt(lot.ID, 10), "flash.lot_submitted")

@@ -100,6 +100,7 @@ func (s *Server) pageMissionCreate(c *PageCall) error {
 	}
 	if err != nil {
 		c.Fail(err)
+		c.FieldAs("guest_provinces", "guests", "closes_at", "closes", "opens_at", "opens")
 		return s.pageMissions(c)
 	}
 	return c.Redirect("/missions/"+strconv.FormatInt(m.ID, 10), "flash.mission_created")
@@ -268,14 +269,7 @@ func (s *Server) pageListingAdd(c *PageCall) error {
 	}
 	if err != nil {
 		c.Fail(err)
-		for _, from := range []string{"monthly_capacity", "volume"} {
-			if msg, ok := c.fields[from]; ok {
-				c.fields["quantity"] = msg
-			}
-		}
-		if msg, ok := c.fields["target_price"]; ok {
-			c.fields["price"] = msg
-		}
+		c.FieldAs("monthly_capacity", "quantity", "volume", "quantity", "target_price", "price", "grade", "commodity")
 		return s.pageListings(c)
 	}
 	return c.Redirect(mv.path("/listings"), "flash.saved")
