@@ -634,28 +634,29 @@ func (tx *Tx) runSchedule(ctx context.Context, actor *niaga.Actor, missionID int
 			return err
 		}
 	}
-	for _, s := range slots {
-		if _, err := tx.Exec(ctx, "INSERT INTO mission_slots (mission_id, idx, starts_at, ends_at) VALUES ($1,$2,$3,$4)",
-			missionID, s.Index, micros(s.Start), micros(s.End)); err != nil {
-			return err
-		}
+	// Batched: a mission of thousands of participants has thousands of meetings.
+	slotRows := make([][]any, len(slots))
+	for i, sl := range slots {
+		slotRows[i] = []any{missionID, sl.Index, micros(sl.Start), micros(sl.End)}
+	}
+	if err := tx.insertRows(ctx, "mission_slots", []string{"mission_id", "idx", "starts_at", "ends_at"}, slotRows, "", nil); err != nil {
+		return err
 	}
 	assignments := append(slices.Clone(first.Assignments), second.Assignments...)
+	var asRows, seatRows [][]any
 	for _, as := range assignments {
 		mt := pair[as.MeetingID]
-		if _, err := tx.Exec(ctx, "INSERT INTO meeting_assignments (request_id, mission_id, slot, table_no) VALUES ($1,$2,$3,$4)",
-			as.MeetingID, missionID, as.Slot, as.Table); err != nil {
-			return err
+		asRows = append(asRows, []any{as.MeetingID, missionID, as.Slot, as.Table})
+		seatRows = append(seatRows, []any{missionID, as.Slot, mt.A, as.MeetingID}, []any{missionID, as.Slot, mt.B, as.MeetingID})
+	}
+	if err := tx.insertRows(ctx, "meeting_assignments", []string{"request_id", "mission_id", "slot", "table_no"}, asRows, "", nil); err != nil {
+		return err
+	}
+	if err := tx.insertRows(ctx, "meeting_seats", []string{"mission_id", "slot", "participant_id", "request_id"}, seatRows, "", nil); err != nil {
+		if niaga.ErrorCode(err) == niaga.CodeConflict {
+			return niaga.Errorf(niaga.CodeInternal, "the scheduler double-booked a participant; nothing was stored")
 		}
-		for _, who := range []int64{mt.A, mt.B} {
-			if _, err := tx.Exec(ctx, "INSERT INTO meeting_seats (mission_id, slot, participant_id, request_id) VALUES ($1,$2,$3,$4)",
-				missionID, as.Slot, who, as.MeetingID); err != nil {
-				if niaga.ErrorCode(err) == niaga.CodeConflict {
-					return niaga.Errorf(niaga.CodeInternal, "scheduler double-booked participant %d in slot %d", who, as.Slot)
-				}
-				return err
-			}
-		}
+		return err
 	}
 	st := storedSchedule{Params: p, Unscheduled: append(slices.Clone(first.Unscheduled), second.Unscheduled...), Stats: first.Stats}
 	st.Stats.Greedy += second.Stats.Greedy

@@ -873,3 +873,43 @@ func TestMissionFinancingAndAgreements(t *testing.T) {
 		}
 	})
 }
+
+// TestMissionSeatsRefuseDoubleBooking: whatever a scheduler returns, the
+// schema refuses a participant in two meetings of one slot and two
+// meetings at one table.
+func TestMissionSeatsRefuseDoubleBooking(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := newTrip(t, db)
+		ctx := w.ctx
+		a, b, c := w.part["jatim1"].ID, w.part["kalsel1"].ID, w.part["kalsel2"].ID
+		var reqs []int64
+		for _, to := range []string{"kalsel1", "kalsel2"} {
+			r, err := db.RequestMeeting(ctx, w.biz["jatim1"], w.mission.ID, store.NewMeetingRequest{To: w.part[to].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.AnswerMeeting(ctx, w.biz[to], r.ID, true, ""); err != nil {
+				t.Fatal(err)
+			}
+			reqs = append(reqs, r.ID)
+		}
+		day := w.mission.Opens
+		// Two slots; schedule nothing real but create them (the scheduler run stores slots).
+		if _, err := db.ScheduleMission(ctx, w.agency, w.mission.ID, store.ScheduleParams{SlotMinutes: 30, Tables: 1, Start: day.Add(10 * time.Hour), End: day.Add(11 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reqs { // clear the scheduler's placement
+			if _, err := db.CancelMeeting(ctx, w.agency, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r1, r2 := reqs[0], reqs[1]
+		err := db.PlaceMeetingsForTest(ctx, w.mission.ID, [][3]int64{{r1, 0, 1}, {r2, 0, 2}}, [][3]int64{{0, a, r1}, {0, b, r1}, {0, a, r2}, {0, c, r2}})
+		wantCode(t, "one participant, two meetings, one slot", err, niaga.CodeConflict)
+		err = db.PlaceMeetingsForTest(ctx, w.mission.ID, [][3]int64{{r1, 0, 1}, {r2, 0, 1}}, nil)
+		wantCode(t, "two meetings at one table", err, niaga.CodeConflict)
+		if err := db.PlaceMeetingsForTest(ctx, w.mission.ID, [][3]int64{{r1, 0, 1}, {r2, 1, 1}}, [][3]int64{{0, a, r1}, {0, b, r1}, {1, a, r2}, {1, c, r2}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
