@@ -77,13 +77,14 @@ func loadUI() *ui {
 // funcs are the template functions of one language.
 func (u *ui) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":     func(key string, args ...any) string { return u.cat.T(lang, key, args...) },
-		"rp":    func(v int64) string { return niaga.FormatRupiah(v, lang) },
-		"num":   func(v int64) string { return niaga.FormatInt(v, lang) },
-		"when":  func(t time.Time, province string) string { return When(t, province, lang) },
-		"date":  func(t time.Time, province string) string { return DateOnly(t, province, lang) },
-		"clock": func(t time.Time, province string) string { return niaga.LocalTime(t, province, "15:04") },
-		"asset": u.assets.URL,
+		"t":         func(key string, args ...any) string { return u.cat.T(lang, key, args...) },
+		"rp":        func(v int64) string { return niaga.FormatRupiah(v, lang) },
+		"num":       func(v int64) string { return niaga.FormatInt(v, lang) },
+		"when":      func(t time.Time, province string) string { return When(t, province, lang) },
+		"date":      func(t time.Time, province string) string { return DateOnly(t, province, lang) },
+		"clock":     func(t time.Time, province string) string { return niaga.LocalTime(t, province, "15:04") },
+		"localdate": func(date string) string { return dateLabel(date, lang) },
+		"asset":     u.assets.URL,
 		"province": func(code string) string {
 			if p, ok := niaga.ProvinceByCode(code); ok {
 				return p.Name

@@ -229,3 +229,25 @@ func TestPageAuctionFlows(t *testing.T) {
 		t.Fatalf("after payment: steps %q, current %q", p.Text("#contract-steps"), p.Text("li[aria-current=step]"))
 	}
 }
+
+// TestPagePriceBoard: the demo's two weeks of awards make a latest price per
+// series and a history line; English pages format money the English way.
+func TestPagePriceBoard(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	p := e.browser("").get("/prices")
+	rows := p.findAll("#price-table tbody tr")
+	if len(rows) == 0 || !strings.Contains(p.Text("#price-table"), "Beras") || !strings.Contains(p.Text("#price-table"), "Rp ") {
+		t.Fatalf("price table: %q", p.Text("#price-table"))
+	}
+	chart := p.find("canvas#price-chart")
+	if chart == nil || !strings.Contains(attrOf(chart, "data-chart"), `"points"`) {
+		t.Fatal("no price history chart data")
+	}
+	en := e.browser("en").get("/prices?series=beras%7Cmedium")
+	if !strings.Contains(en.Text("#price-table"), "IDR ") || en.Text("h1") != "Auction price board" {
+		t.Fatalf("English board: %q %q", en.Text("h1"), en.Text("#price-table"))
+	}
+	if attrOf(en.find("#f-series option[selected]"), "value") != "beras|medium" {
+		t.Fatal("the chosen series is not selected")
+	}
+}

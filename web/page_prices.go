@@ -7,24 +7,25 @@ import (
 	"time"
 
 	"niaga"
-	"niaga/store"
+	"niaga/report"
 )
 
 // The public price board: the latest auction price of every commodity,
-// grade and province, and the price history of one commodity and grade
-// (one line per province). Prices are award prices of sold lots.
+// grade and province, and the daily price history of one commodity and
+// grade (one line per province). Prices are awards and call clearings,
+// grouped by day in the province's zone (store.PriceHistory).
 
-// priceRow is one series' latest price.
+// priceRow is one series' latest day.
 type priceRow struct {
 	Commodity, Grade, Province string
-	Price, Previous            int64 // per base unit
-	Quantity                   int64
-	At                         time.Time
-	Sales                      int
-	LotID                      int64
+	Price, Previous            int64 // closing price per base unit; the day before
+	Low, High                  int64
+	Volume                     int64
+	Date                       string // local date
+	Trades                     int64
 }
 
-// Change is the latest price minus the one before (0 when there is none).
+// Change is the last close minus the close of the day before (0 when none).
 func (r priceRow) Change() int64 {
 	if r.Previous == 0 {
 		return 0
@@ -33,9 +34,9 @@ func (r priceRow) Change() int64 {
 }
 
 type pricePoint struct {
-	At    int64  `json:"t"` // ms since the epoch
-	Price int64  `json:"p"`
-	Label string `json:"l"` // the date in the province's zone, in the page's language
+	Price int64  `json:"p"` // closing price of the day
+	Label string `json:"l"` // the day, e.g. "15 Nov"
+	Day   string `json:"d"` // 2006-01-02, for ordering
 }
 
 type priceLine struct {
@@ -59,51 +60,54 @@ type priceChoice struct {
 }
 
 func (s *Server) pagePrices(c *PageCall) error {
-	lots, err := s.db.Lots(c, nil, store.LotFilter{Status: niaga.LotSold, Limit: 1000}, time.Now())
+	// The last 90 days are what a price board is for.
+	h, err := s.db.PriceHistory(c, report.PriceFilter{Period: report.Period{From: time.Now().AddDate(0, 0, -90)}})
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(lots, func(a, b niaga.Lot) int { return a.ClosedAt.Compare(b.ClosedAt) })
 	com := c.commodities()
+	name := func(code string) string {
+		if x, ok := com[code]; ok {
+			return x.Name(c.Lang)
+		}
+		return code
+	}
 	type key struct{ c, g, p string }
-	rows := map[key]*priceRow{}
-	var order []key
-	series := map[key][]niaga.Lot{}
-	for _, l := range lots {
-		if l.AwardPrice <= 0 {
-			continue
+	series := map[key][]report.Candle{}
+	var keys []key
+	for _, cd := range h.Candles { // ordered by series, then date
+		k := key{cd.Commodity, cd.Grade, cd.Province}
+		if _, ok := series[k]; !ok {
+			keys = append(keys, k)
 		}
-		k := key{l.Commodity, l.Grade, l.Province}
-		r := rows[k]
-		if r == nil {
-			r = &priceRow{Commodity: l.Commodity, Grade: l.Grade, Province: l.Province}
-			rows[k] = r
-			order = append(order, k)
-		}
-		r.Previous, r.Price, r.Quantity, r.At, r.LotID = r.Price, l.AwardPrice, l.SoldQuantity, l.ClosedAt, l.ID
-		r.Sales++
-		series[k] = append(series[k], l)
+		series[k] = append(series[k], cd)
 	}
 	d := pricesData{Currency: strings.TrimSuffix(niaga.FormatRupiah(0, c.Lang), "0")}
-	for _, k := range order {
-		d.Rows = append(d.Rows, *rows[k])
+	trades := map[string]int64{}
+	for _, k := range keys {
+		cs := series[k]
+		last := cs[len(cs)-1]
+		r := priceRow{Commodity: k.c, Grade: k.g, Province: k.p, Price: last.Close, Low: last.Low, High: last.High, Volume: last.Volume, Date: last.Date}
+		if len(cs) > 1 {
+			r.Previous = cs[len(cs)-2].Close
+		}
+		for _, cd := range cs {
+			r.Trades += cd.Trades
+		}
+		trades[k.c+"|"+k.g] += r.Trades
+		d.Rows = append(d.Rows, r)
 	}
-	// Commodities first by name, then grade and province.
-	slices.SortFunc(d.Rows, func(a, b priceRow) int {
-		return strings.Compare(com[a.Commodity].Name(c.Lang)+"\x00"+a.Grade+"\x00"+a.Province, com[b.Commodity].Name(c.Lang)+"\x00"+b.Grade+"\x00"+b.Province)
+	slices.SortStableFunc(d.Rows, func(a, b priceRow) int {
+		return strings.Compare(name(a.Commodity)+"\x00"+a.Grade+"\x00"+a.Province, name(b.Commodity)+"\x00"+b.Grade+"\x00"+b.Province)
 	})
 
-	// The chart: the commodity and grade asked for, or the one sold most often.
+	// The chart: the commodity and grade asked for, or the most traded.
 	want := c.R.URL.Query().Get("series")
-	counts := map[string]int{}
-	for _, r := range d.Rows {
-		counts[r.Commodity+"|"+r.Grade] += r.Sales
-	}
-	if _, ok := counts[want]; !ok {
-		best := -1
+	if _, ok := trades[want]; !ok {
+		best := int64(-1)
 		for _, r := range d.Rows {
-			if k := r.Commodity + "|" + r.Grade; counts[k] > best {
-				want, best = k, counts[k]
+			if k := r.Commodity + "|" + r.Grade; trades[k] > best {
+				want, best = k, trades[k]
 			}
 		}
 	}
@@ -113,17 +117,17 @@ func (s *Server) pagePrices(c *PageCall) error {
 		k := r.Commodity + "|" + r.Grade
 		if !seen[k] {
 			seen[k] = true
-			d.Choices = append(d.Choices, priceChoice{Value: k, Label: com[r.Commodity].Name(c.Lang) + " — " + r.Grade, Selected: r.Commodity == d.Commodity && r.Grade == d.Grade})
+			d.Choices = append(d.Choices, priceChoice{Value: k, Label: name(r.Commodity) + " — " + r.Grade, Selected: r.Commodity == d.Commodity && r.Grade == d.Grade})
 		}
 	}
-	var lines []priceLine
-	for _, k := range order {
+	lines := []priceLine{}
+	for _, k := range keys {
 		if k.c != d.Commodity || k.g != d.Grade {
 			continue
 		}
 		line := priceLine{Label: provinceName(k.p)}
-		for _, l := range series[k] {
-			line.Points = append(line.Points, pricePoint{At: l.ClosedAt.UnixMilli(), Price: l.AwardPrice, Label: dayMonth(l.ClosedAt, l.Province, c.Lang)})
+		for _, cd := range series[k] {
+			line.Points = append(line.Points, pricePoint{Price: cd.Close, Label: dayLabel(cd.Date, c.Lang), Day: cd.Date})
 		}
 		lines = append(lines, line)
 	}
@@ -135,11 +139,23 @@ func (s *Server) pagePrices(c *PageCall) error {
 	})
 }
 
-// dayMonth is DateOnly without the year, for chart axes ("15 Nov").
-func dayMonth(t time.Time, province, lang string) string {
-	d := DateOnly(t, province, lang)
-	if i := strings.LastIndexByte(d, ' '); i > 0 {
-		return d[:i]
+// dayLabel writes a local date "2006-01-02" as "15 Nov" in the language.
+func dayLabel(date, lang string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
 	}
-	return d
+	if lang == "en" {
+		return t.Format("2 Jan")
+	}
+	return t.Format("2") + " " + monthsID[t.Month()-1]
+}
+
+// dateLabel writes a local date "2006-01-02" as "15 Nov 2026" in the language.
+func dateLabel(date, lang string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return dayLabel(date, lang) + " " + t.Format("2006")
 }

@@ -12,15 +12,16 @@
     var palette = ["#0b6142", "#9a5b00", "#1b5fc1", "#a4161a", "#6a3d9a", "#00747a"];
     // One category per sale date, in time order; a province without a sale
     // that day has a gap its line spans.
-    var firsts = {};
-    lines.forEach(function (l) { l.points.forEach(function (p) { if (!(p.l in firsts) || p.t < firsts[p.l]) { firsts[p.l] = p.t; } }); });
-    var labels = Object.keys(firsts).sort(function (a, b) { return firsts[a] - firsts[b]; });
+    var days = {};
+    lines.forEach(function (l) { l.points.forEach(function (p) { days[p.d] = p.l; }); });
+    var order = Object.keys(days).sort();
+    var labels = order.map(function (d) { return days[d]; });
     var datasets = lines.map(function (l, i) {
       var by = {};
-      l.points.forEach(function (p) { by[p.l] = p.p; });
+      l.points.forEach(function (p) { by[p.d] = p.p; });
       return {
         label: l.label,
-        data: labels.map(function (d) { return d in by ? by[d] : null; }),
+        data: order.map(function (d) { return d in by ? by[d] : null; }),
         borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length],
         borderWidth: 2, pointRadius: 3, tension: 0.2, spanGaps: true
       };
