@@ -13,6 +13,7 @@ import (
 // user the places their role works in.
 type homeData struct {
 	Tiles []navLink
+	Live  []store.MissionInfo // missions open now: their boards
 }
 
 func (s *Server) pageHome(c *PageCall) error {
@@ -20,6 +21,15 @@ func (s *Server) pageHome(c *PageCall) error {
 	for _, l := range s.nav(c.Actor, "") {
 		if l.Href != "/" {
 			d.Tiles = append(d.Tiles, l)
+		}
+	}
+	ms, err := s.db.Missions(c)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.Status == niaga.MissionOpen {
+			d.Live = append(d.Live, m)
 		}
 	}
 	return c.Render(0, "home", "home.title", d)
