@@ -17,6 +17,12 @@ type Event struct {
 	Kind  string // e.g. "bid", "extend", "close", "deal"
 	Data  []byte // JSON
 	At    time.Time
+	// Committed is when the transaction that made the event committed (on
+	// PostgreSQL: when this instance was notified of the commit). Live
+	// frames carry it as "committed_at" in the data object so a watcher can
+	// measure its delivery delay; events replayed from the database have
+	// none. Publish stamps it if the publisher did not.
+	Committed time.Time
 
 	frameOnce sync.Once
 	frame     []byte
@@ -26,13 +32,24 @@ type Event struct {
 // by every watcher.
 func (e *Event) Frame() []byte {
 	e.frameOnce.Do(func() {
-		b := make([]byte, 0, len(e.Data)+48)
+		d := e.Data
+		b := make([]byte, 0, len(d)+96)
 		b = append(b, "id: "...)
 		b = strconv.AppendInt(b, e.ID, 10)
 		b = append(b, "\nevent: "...)
 		b = append(b, e.Kind...)
 		b = append(b, "\ndata: "...)
-		b = append(b, e.Data...)
+		if n := len(d); !e.Committed.IsZero() && n >= 2 && d[0] == '{' && d[n-1] == '}' {
+			b = append(b, d[:n-1]...)
+			if n > 2 {
+				b = append(b, ',')
+			}
+			b = append(b, `"committed_at":"`...)
+			b = e.Committed.UTC().AppendFormat(b, time.RFC3339Nano)
+			b = append(b, `"}`...)
+		} else {
+			b = append(b, d...)
+		}
 		b = append(b, "\n\n"...)
 		e.frame = b
 	})
@@ -94,6 +111,9 @@ func (h *Hub) drop(s *Sub) {
 // whose queue is full is dropped (its channel closed) and will resume from
 // the database.
 func (h *Hub) Publish(e *Event) {
+	if e.Committed.IsZero() {
+		e.Committed = time.Now()
+	}
 	var slow []*Sub
 	h.mu.RLock()
 	for s := range h.subs[e.Topic] {

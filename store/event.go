@@ -54,7 +54,7 @@ func (tx *Tx) Emit(ctx context.Context, topic, kind string, v any) (int64, error
 		return id, nil
 	}
 	if tx.db.hub != nil {
-		tx.AfterCommit(func() { tx.db.hub.Publish(e) })
+		tx.AfterCommit(func() { e.Committed = tx.committed; tx.db.hub.Publish(e) })
 	}
 	return id, nil
 }

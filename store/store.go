@@ -123,6 +123,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	return db, nil
 }
 
+// Raw is the underlying write pool, for verification tools and tests that
+// must read the tables as they are (crash and backup checks).
+func (db *DB) Raw() *sql.DB { return db.w }
+
 // Close releases the connections.
 func (db *DB) Close() error {
 	if db.closing != nil {
@@ -250,6 +254,8 @@ type Tx struct {
 	Now   time.Time
 	after []func()
 	audit []auditRecord
+
+	committed time.Time // when Commit returned: live events carry it
 }
 
 // AfterCommit runs fn once the transaction has committed (events are
@@ -336,6 +342,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return db.classify(fmt.Errorf("commit: %w", err))
 	}
+	tx.committed = time.Now()
 	for _, f := range tx.after {
 		f()
 	}

@@ -132,6 +132,8 @@ func run(ctx context.Context, args []string) error {
 		return userCmd(ctx, rest)
 	case "audit":
 		return auditCmd(ctx, rest)
+	case "bench":
+		return benchCmd(ctx, rest)
 	case "version":
 		fmt.Println("niaga", version())
 		return nil
