@@ -209,6 +209,13 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 		if _, _, err := commodityGrade(ctx, tx, in.Commodity, ""); err != nil {
 			return err
 		}
+		total, _, err := missionTotals(ctx, tx, missionID)
+		if err != nil {
+			return err
+		}
+		if _, ok := niaga.AddInt64(total, in.Value); !ok {
+			return niaga.Invalid("value", "the mission's total would overflow")
+		}
 		d := niaga.Deal{MissionID: missionID, SellerID: seller.ID, BuyerID: buyer.ID, SellerName: seller.OrgName, BuyerName: buyer.OrgName,
 			SellerProvince: seller.Delegation, BuyerProvince: buyer.Delegation, Commodity: in.Commodity, Kind: in.Kind,
 			Quantity: in.Quantity, Value: in.Value, Note: in.Note, Validation: niaga.DealPending,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -387,6 +388,14 @@ func TestMissionDealIdempotency(t *testing.T) {
 		if err != nil || s.Count != 3 || s.TotalValue != 3*119_000 {
 			t.Fatalf("%d deals, %d: %v", s.Count, s.TotalValue, err)
 		}
+		// A deal that would overflow the mission's int64 total is refused.
+		huge := store.NewDeal{SellerID: w.part["jatim2"].ID, BuyerID: w.part["kalsel2"].ID, Commodity: "gula", Kind: niaga.DealPurchase, Quantity: 1, Value: math.MaxInt64 - 3*119_000}
+		if _, _, err := db.RecordDeal(w.ctx, w.agency, w.mission.ID, huge); err != nil {
+			t.Fatal(err)
+		}
+		huge.Value = 1
+		_, _, err = db.RecordDeal(w.ctx, w.agency, w.mission.ID, huge)
+		wantCode(t, "total overflow", err, niaga.CodeInvalid)
 	})
 }
 
