@@ -41,6 +41,7 @@ type Server struct {
 
 	loginIP    *auth.Limiter
 	loginEmail *auth.Limiter
+	bidLimit   *auth.Limiter
 
 	background []func(context.Context)
 
