@@ -186,3 +186,45 @@ func secs(s string) int {
 	}
 	return n
 }
+
+// TestLotCloses: when the lot ends, both pages turn to the result without
+// a reload: the winner sees that it won, and neither can bid any more.
+func TestLotCloses(t *testing.T) {
+	s := startServer(t)
+	m, ss := s.market(t, 12*time.Second, 0)
+	ctx := context.Background()
+	lot, err := s.DB.SubmitLot(ctx, s.actor("kopi@niaga.id"), store.LotInput{SessionID: ss.ID, MarketID: m.ID, Commodity: "kopi_robusta", Grade: "4",
+		Quantity: 5_000, Origin: "Tanggamus", Mechanism: "english", Reserve: 38_000, Increment: 250})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.DecideLot(ctx, s.actor("lampung@niaga.id"), lot.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	path := "/lots/" + strconv.FormatInt(lot.ID, 10)
+	a := s.browser(t)
+	a.signIn("pembeli@niaga.id")
+	b := a.another()
+	b.signIn("pembeli2@niaga.id")
+	a.open(path)
+	b.open(path)
+	a.waitSSE()
+	b.waitSSE()
+	a.fill("#f-price", "38.000")
+	a.do("bid", chromedp.Click(chromedp.CSS("#bid-form button[type=submit]")))
+	a.waitText("#bid-result", "Anda memimpin pada Rp 38.000", 5*time.Second)
+
+	a.waitText("#lot-won", "Anda menang", 20*time.Second)
+	a.waitText("#bid-closed", "sudah ditutup", time.Second)
+	a.waitText(".live .badge", "ditutup", time.Second)
+	b.waitText(".live .badge", "ditutup", 5*time.Second)
+	b.waitText("#bid-closed", "sudah ditutup", time.Second)
+	if got := b.text("#lot-price"); got != "Rp 38.000" {
+		t.Fatalf("B sees the award price %q", got)
+	}
+	if eval[int](b, `document.querySelectorAll("#bid-form").length`) != 0 {
+		t.Fatal("B still has a bid form after the close")
+	}
+	a.clean()
+	b.clean()
+}

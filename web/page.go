@@ -152,6 +152,7 @@ type view struct {
 	Page        string   // page name: a body class for page-specific CSS
 	Scripts     []string // static files to load after the common ones
 	Wide        bool     // big-screen layout without the narrow column
+	OOB         bool     // a fragment may carry out-of-band swaps (htmx)
 	Now         int64    // server time, ms since the epoch: countdowns follow it
 	Com         map[string]niaga.Commodity
 	Data        any
@@ -278,9 +279,12 @@ func (c *PageCall) Render(status int, page, titleKey string, data any, opts ...f
 }
 
 // Fragment writes one named template of a page (an htmx swap target).
-func (c *PageCall) Fragment(status int, page, name string, data any) error {
+func (c *PageCall) Fragment(status int, page, name string, data any, opts ...func(*view)) error {
 	v := &view{Lang: c.Lang, Other: otherLang(c.Lang), Actor: c.Actor, Path: c.R.URL.RequestURI(),
 		Error: c.errMsg, Fields: c.fields, Form: c.R.PostForm, Page: page, Data: data, Com: c.commodities()}
+	for _, o := range opts {
+		o(v)
+	}
 	return c.execute(status, page, name, v)
 }
 

@@ -590,7 +590,8 @@ func (s *Server) pageLotLive(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	return c.Fragment(200, "lot", "live", d)
+	// When the lot has ended, the refresh also replaces the bid form.
+	return c.Fragment(200, "lot", "live", d, func(v *view) { v.OOB = true })
 }
 
 func (s *Server) pageLotBid(c *PageCall) error {
