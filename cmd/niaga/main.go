@@ -34,6 +34,8 @@ Usage:
   niaga user set-password                  (--email --password)
   niaga user token       print a new API token for a user (--email --name)
   niaga audit verify     recompute the audit hash chain
+  niaga backup --out F   consistent online copy of the SQLite database
+  niaga restore --from F check a backup and put it in place of --db (server stopped; --force)
   niaga version          print the version
 
 Common flags (or NIAGA_* environment variables):
@@ -132,6 +134,10 @@ func run(ctx context.Context, args []string) error {
 		return userCmd(ctx, rest)
 	case "audit":
 		return auditCmd(ctx, rest)
+	case "backup":
+		return backupCmd(ctx, rest)
+	case "restore":
+		return restoreCmd(ctx, rest)
 	case "bench":
 		return benchCmd(ctx, rest)
 	case "version":
@@ -315,5 +321,47 @@ func auditCmd(ctx context.Context, args []string) error {
 	}
 	seq, head, _ := db.AuditHead(ctx)
 	fmt.Printf("audit chain intact: %d records, head %d %s\n", n, seq, head)
+	return nil
+}
+
+func backupCmd(ctx context.Context, args []string) error {
+	var c config
+	fs := flag.NewFlagSet("backup", flag.ExitOnError)
+	c.flags(fs, "niaga.db")
+	out := fs.String("out", "", "file to write the backup to (must not exist)")
+	fs.Parse(args)
+	if *out == "" {
+		return fmt.Errorf("backup: --out is required")
+	}
+	db, err := c.open(ctx, c.logger())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, *out); err != nil {
+		return err
+	}
+	seq, head, _ := db.AuditHead(ctx)
+	fmt.Printf("backup written to %s (audit head %d %s)\n", *out, seq, head)
+	return nil
+}
+
+func restoreCmd(ctx context.Context, args []string) error {
+	var c config
+	fs := flag.NewFlagSet("restore", flag.ExitOnError)
+	c.flags(fs, "niaga.db")
+	from := fs.String("from", "", "backup file to restore")
+	force := fs.Bool("force", false, "replace an existing database (stop the server first)")
+	fs.Parse(args)
+	if *from == "" {
+		return fmt.Errorf("restore: --from is required")
+	}
+	if strings.Contains(c.db, "://") {
+		return fmt.Errorf("restore: PostgreSQL is restored with psql or pg_restore (docs/operations.md)")
+	}
+	if err := store.Restore(ctx, *from, c.db, *force); err != nil {
+		return err
+	}
+	fmt.Printf("restored %s from %s\n", c.db, *from)
 	return nil
 }
