@@ -6,25 +6,19 @@
 package crashtest
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"niaga"
 	"niaga/auction"
 	"niaga/demo"
+	"niaga/proctest"
 	"niaga/store"
 	"niaga/store/storetest"
 )
@@ -42,106 +36,9 @@ func TestCrashRecovery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills a server")
 	}
-	bin := filepath.Join(t.TempDir(), "niaga")
-	build := exec.Command("go", "build", "-o", bin, "niaga/cmd/niaga")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := proctest.Build(t)
 	for _, eng := range storetest.Engines() {
 		t.Run(string(eng), func(t *testing.T) { crashRun(t, bin, storetest.DSN(t, eng)) })
-	}
-}
-
-// server is one niaga process on a fixed loopback port.
-type server struct {
-	t    *testing.T
-	bin  string
-	dsn  string
-	addr string
-	cmd  *exec.Cmd
-	log  *bytes.Buffer
-}
-
-func (s *server) start(sub string) {
-	s.t.Helper()
-	s.log = &bytes.Buffer{}
-	s.cmd = exec.Command(s.bin, sub, "--db", s.dsn, "--addr", s.addr, "--log", "warn")
-	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	probe := &http.Client{Timeout: 2 * time.Second}
-	for time.Now().Before(deadline) {
-		res, err := probe.Get("http://" + s.addr + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.t.Fatalf("server did not become ready: %s", s.log)
-}
-
-func (s *server) kill() {
-	s.cmd.Process.Signal(syscall.SIGKILL)
-	s.cmd.Wait()
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// client sends JSON with a bearer token.
-type client struct {
-	base string
-	http *http.Client
-}
-
-func (c *client) do(method, path, token, key string, in, out any) (int, error) {
-	b, _ := json.Marshal(in)
-	req, _ := http.NewRequest(method, c.base+path, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	res, err := c.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	if out != nil && res.StatusCode < 300 {
-		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
-			return res.StatusCode, err
-		}
-	}
-	return res.StatusCode, nil
-}
-
-// retry repeats a request with the same idempotency key until it gets an
-// answer other than a dead server or a 503, or stop closes.
-func (c *client) retry(stop <-chan struct{}, method, path, token, key string, in, out any) (int, bool) {
-	for {
-		status, err := c.do(method, path, token, key, in, out)
-		if err == nil && status != http.StatusServiceUnavailable {
-			return status, true
-		}
-		select {
-		case <-stop:
-			return 0, false
-		case <-time.After(20 * time.Millisecond):
-		}
 	}
 }
 
@@ -156,12 +53,14 @@ type ackedDeal struct {
 }
 
 func crashRun(t *testing.T, bin, dsn string) {
-	s := &server{t: t, bin: bin, dsn: dsn, addr: freeAddr(t)}
-	s.start("demo")
-	c := &client{base: "http://" + s.addr, http: &http.Client{Timeout: 5 * time.Second}}
+	s := proctest.NewServer(t, bin, dsn)
+	s.Start("demo")
+	base := s.URL()
+	at := func(path string) func() string { return func() string { return base + path } }
+	c := proctest.NewClient()
 	login := func(email string) string {
 		var out struct{ Token string }
-		if st, err := c.do("POST", "/api/v1/auth/login", "", "", map[string]string{"email": email, "password": demo.Password}, &out); err != nil || st != 200 {
+		if st, err := c.Do("POST", base+"/api/v1/auth/login", "", "", map[string]string{"email": email, "password": demo.Password}, &out); err != nil || st != 200 {
 			t.Fatalf("login %s: %d %v", email, st, err)
 		}
 		return out.Token
@@ -170,7 +69,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 	desk := login("jatim@niaga.id")
 
 	var lots []niaga.Lot
-	c.do("GET", "/api/v1/lots?status=admitted", "", "", nil, &lots)
+	c.Do("GET", base+"/api/v1/lots?status=admitted", "", "", nil, &lots)
 	var english []niaga.Lot
 	for _, l := range lots {
 		if l.Mechanism == "english" && l.State == "open" {
@@ -181,7 +80,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 		t.Fatal("no open english lot in the demo")
 	}
 	var missions []niaga.Mission
-	c.do("GET", "/api/v1/missions", "", "", nil, &missions)
+	c.Do("GET", base+"/api/v1/missions", "", "", nil, &missions)
 	var mission niaga.Mission
 	for _, m := range missions {
 		if m.Title == demo.MissionToday {
@@ -189,7 +88,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 		}
 	}
 	var parts []niaga.Participant
-	if st, err := c.do("GET", fmt.Sprintf("/api/v1/missions/%d/participants", mission.ID), desk, "", nil, &parts); err != nil || st != 200 || len(parts) < 2 {
+	if st, err := c.Do("GET", base+fmt.Sprintf("/api/v1/missions/%d/participants", mission.ID), desk, "", nil, &parts); err != nil || st != 200 || len(parts) < 2 {
 		t.Fatalf("participants of mission %d: %d %v", mission.ID, st, err)
 	}
 	var sellers, buyersP []niaga.Participant
@@ -220,7 +119,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 				}
 				lot := english[rng.IntN(len(english))]
 				var cur niaga.Lot
-				if st, ok := c.retry(stop, "GET", fmt.Sprintf("/api/v1/lots/%d", lot.ID), "", "", nil, &cur); !ok || st != 200 {
+				if st, ok := c.Retry(stop, "GET", at(fmt.Sprintf("/api/v1/lots/%d", lot.ID)), "", "", nil, &cur); !ok || st != 200 {
 					continue
 				}
 				key := fmt.Sprintf("w%d-%d", w, i)
@@ -228,7 +127,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 				var res struct {
 					BidID int64 `json:"bid_id"`
 				}
-				st, ok := c.retry(stop, "POST", fmt.Sprintf("/api/v1/lots/%d/bids", lot.ID), buyers[w%3], key, in, &res)
+				st, ok := c.Retry(stop, "POST", at(fmt.Sprintf("/api/v1/lots/%d/bids", lot.ID)), buyers[w%3], key, in, &res)
 				if ok && st == 201 {
 					mu.Lock()
 					bids = append(bids, ackedBid{id: res.BidID, lot: lot.ID, price: in["max_price"], key: key})
@@ -255,7 +154,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 					ID    int64 `json:"id"`
 					Value int64 `json:"value"`
 				}
-				st, ok := c.retry(stop, "POST", fmt.Sprintf("/api/v1/missions/%d/deals", mission.ID), desk, key, in, &res)
+				st, ok := c.Retry(stop, "POST", at(fmt.Sprintf("/api/v1/missions/%d/deals", mission.ID)), desk, key, in, &res)
 				if ok && st == 201 {
 					mu.Lock()
 					deals = append(deals, ackedDeal{id: res.ID, value: res.Value, key: key})
@@ -270,8 +169,8 @@ func crashRun(t *testing.T, bin, dsn string) {
 	n := cycles()
 	for i := range n {
 		time.Sleep(time.Duration(150+rng.IntN(500)) * time.Millisecond)
-		s.kill()
-		s.start("serve")
+		s.Kill()
+		s.Start("serve")
 		if i == n/2 {
 			time.Sleep(time.Second) // let the closer and listeners run once in between
 		}
@@ -279,7 +178,7 @@ func crashRun(t *testing.T, bin, dsn string) {
 	time.Sleep(300 * time.Millisecond)
 	close(stop)
 	wg.Wait()
-	s.kill()
+	s.Kill()
 	t.Logf("%d kills survived; %d bids and %d deals acknowledged", n, len(bids), len(deals))
 	if len(bids) == 0 || len(deals) == 0 {
 		t.Fatal("the load acknowledged nothing")
