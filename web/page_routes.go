@@ -19,6 +19,7 @@ var navItems = []navItem{
 	{"nav.prices", "/prices", Public},
 	{"nav.sessions", "/sessions", Public},
 	{"nav.missions", "/missions", Public},
+	{"report.nav", "/reports", Public},
 	{"nav.markets", "/markets", Public},
 	{"nav.admission", "/admission", pageOrganizer},
 	{"nav.deposits", "/deposits", pageBusiness},
@@ -89,5 +90,14 @@ func (s *Server) pageTable() []PageRoute {
 		{"POST", "/deals/{id}", &pageMission, s.pageDealAction},
 		{"GET", "/financing", &pageFinancing, s.pageFinancing},
 		{"POST", "/financing/{id}", &pageFinancing, s.pageFinancingAnswer},
+
+		{"GET", "/reports", &Public, s.pageReports},
+		{"GET", "/reports/missions/{id}", &Public, s.pageMissionReport},
+		{"GET", "/reports/markets/{id}", &Public, s.pageMarketReport},
+		{"GET", "/reports/sessions/{id}", &Public, s.pageSessionReport},
+		{"GET", "/reports/commodities", &Public, s.pageCommodityReport},
+		{"GET", "/reports/flows", &Public, s.pageFlowReport},
+		{"GET", "/reports/prices", &Public, s.pagePriceReport},
+		{"GET", "/reports/settlement", &pageSettlement, s.pageSettlementReport},
 	}
 }

@@ -72,6 +72,7 @@ func New(cfg Config) *Server {
 	s.routeAccounts()
 	s.routeAuction()
 	s.routeMissions()
+	s.routeReports()
 	s.routePages()
 	return s
 }
