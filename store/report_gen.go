@@ -618,3 +618,17 @@ func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
 	g.st.Missions, g.st.Deals = mb.total, db.total
 	return mb.total + pb.total + db.total + rb.total, nil
 }
+
+// RowCounts counts the rows of the tables reports read (for benchmarks).
+func (db *DB) RowCounts(ctx context.Context) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, t := range []string{"organizations", "markets", "auction_sessions", "lots", "bids", "contracts", "contract_steps", "prices",
+		"missions", "mission_participants", "deals", "deal_realizations", "audit_log"} {
+		var n int64
+		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
+			return nil, db.classify(err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}

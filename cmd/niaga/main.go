@@ -132,6 +132,8 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	case "user":
 		return userCmd(ctx, rest)
+	case "report":
+		return reportCmd(ctx, rest)
 	case "audit":
 		return auditCmd(ctx, rest)
 	case "backup":

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"niaga"
 	"niaga/report"
@@ -97,7 +98,9 @@ func (o Options) matrixTable(m report.Matrix) Table {
 	for i, or := range m.Origins {
 		row := []Value{T(or), T(province(or))}
 		for j := range m.Destinations {
-			row = append(row, M(m.Value[i][j]))
+			v := M(m.Value[i][j])
+			v.Dash = true
+			row = append(row, v)
 		}
 		t.Rows = append(t.Rows, append(row, M(m.RowValue[i])))
 	}
@@ -272,7 +275,7 @@ func MissionDoc(r report.Mission, o Options) *Document {
 		for _, p := range a.Parties {
 			parties = append(parties, p.Name)
 		}
-		ag.Rows = append(ag.Rows, []Value{T(o.t("agreements.kind_" + a.Kind)), T(a.Title), T(a.Sector), T(o.date(a.SignedOn)), T(strings.Join(parties, "; "))})
+		ag.Rows = append(ag.Rows, []Value{T(o.t("agreements.kind_" + a.Kind)), T(a.Title), T(a.Sector), o.D(a.SignedOn), T(strings.Join(parties, "; "))})
 	}
 	if len(ag.Rows) > 0 {
 		d.Tables = append(d.Tables, ag)
@@ -323,9 +326,9 @@ func AuctionDoc(a report.Auction, o Options) *Document {
 	total := append([]Value{T("total"), T(o.t("report.total")), blank()}, activity(a.Activity)...)
 	if a.Market != nil {
 		t := Table{Name: "sessions", Title: o.t("report.t_sessions"), Columns: append([]Column{code("session_id"), o.col("session", "report.col_session", Text),
-			o.col("starts", "report.col_date", Text)}, actCols...), Total: total}
+			o.col("starts_at", "report.col_date", Text)}, actCols...), Total: total}
 		for _, s := range a.Sessions {
-			t.Rows = append(t.Rows, append([]Value{T(strconv.FormatInt(s.Session.ID, 10)), T(s.Session.Title), T(localTime(s.Session.StartsAt, a.Market.Province, o.Lang, true))}, activity(s.Activity)...))
+			t.Rows = append(t.Rows, append([]Value{T(strconv.FormatInt(s.Session.ID, 10)), T(s.Session.Title), Value{Kind: Text, S: s.Session.StartsAt.UTC().Format(time.RFC3339), H: localTime(s.Session.StartsAt, a.Market.Province, o.Lang, true)}}, activity(s.Activity)...))
 		}
 		d.Tables = append(d.Tables, t)
 	} else {
@@ -457,7 +460,7 @@ func ProgrammeDoc(p report.Programme, o Options) *Document {
 		o.col("realized", "report.col_realized", Money), o.col("realized_bp", "report.col_realized_pct", Ratio)}}
 	var tv int64
 	for _, m := range p.Missions {
-		ms.Rows = append(ms.Rows, []Value{T(strconv.FormatInt(m.ID, 10)), T(o.date(m.Date)), T(m.Title), T(province(m.HostProvince)), T(joinProvinces(m.Guests)),
+		ms.Rows = append(ms.Rows, []Value{T(strconv.FormatInt(m.ID, 10)), o.D(m.Date), T(m.Title), T(province(m.HostProvince)), T(joinProvinces(m.Guests)),
 			I(m.Count), M(m.Committed), M(m.Validated), M(m.Realized), R(m.RealizedBP)})
 		tv += m.Validated
 	}
@@ -522,7 +525,7 @@ func PricesDoc(h report.PriceHistory, o Options) *Document {
 		o.col("trades", "report.col_trades", Int), o.col("vwap", "report.col_vwap", Money)}}
 	single := len(h.Candles) > 0
 	for i, c := range h.Candles {
-		t.Rows = append(t.Rows, []Value{T(c.Commodity), T(o.commodity(c.Commodity)), T(c.Grade), T(c.Province), T(province(c.Province)), T(c.Date),
+		t.Rows = append(t.Rows, []Value{T(c.Commodity), T(o.commodity(c.Commodity)), T(c.Grade), T(c.Province), T(province(c.Province)), o.D(c.Date),
 			M(c.Open), M(c.High), M(c.Low), M(c.Close), I(c.Volume), T(o.unit(c.Commodity)), I(c.Trades), M(c.VWAP)})
 		if i > 0 && (c.Commodity != h.Candles[0].Commodity || c.Grade != h.Candles[0].Grade || c.Province != h.Candles[0].Province) {
 			single = false
@@ -579,14 +582,21 @@ func ContractDocument(c report.ContractDoc, o Options) *Document {
 		Fact{o.t("report.status"), T(o.t("contract." + k.Status))},
 	)
 	steps := Table{Name: "steps", Title: o.t("report.t_steps"), Columns: []Column{o.col("at", "report.col_when", Text),
-		o.col("status", "report.col_status", Text), o.col("by", "report.col_by", Text), o.col("note", "report.col_note", Text),
-		o.col("adjustment", "report.col_adjustment", Money)}}
+		o.col("status", "report.col_status", Text), o.col("by", "report.col_by", Text), o.col("note", "report.col_note", Text)}}
+	adjusted := k.Adjustment != 0
+	if adjusted {
+		steps.Columns = append(steps.Columns, o.col("adjustment", "report.col_adjustment", Money))
+	}
 	for _, s := range k.Steps {
 		who := c.Users[s.ActorID]
 		if who == "" {
 			who = o.t("report.system")
 		}
-		steps.Rows = append(steps.Rows, []Value{T(localTime(s.At, prov, o.Lang, true)), T(o.t("contract." + s.To)), T(who), T(s.Note), M(s.Adjustment)})
+		row := []Value{{Kind: Text, S: s.At.UTC().Format(time.RFC3339), H: localTime(s.At, prov, o.Lang, true)}, T(o.t("contract." + s.To)), T(who), T(s.Note)}
+		if adjusted {
+			row = append(row, M(s.Adjustment))
+		}
+		steps.Rows = append(steps.Rows, row)
 	}
 	d.Tables = []Table{steps}
 	d.Paragraphs = []string{

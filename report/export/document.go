@@ -31,6 +31,19 @@ type Value struct {
 	Kind Kind
 	N    int64
 	S    string
+	// Dash shows a zero as "–" in human formats (empty matrix cells).
+	Dash bool
+	// H, when set, is how people read a text value (a date written
+	// 2006-01-02 in CSV reads "13 Apr 2022").
+	H string
+}
+
+// D is a date value: ISO in CSV, in the document's language elsewhere.
+func (o Options) D(iso string) Value {
+	if iso == "" {
+		return blank()
+	}
+	return Value{Kind: Text, S: iso, H: o.date(iso)}
 }
 
 // T, I, M and R make text, integer, money and ratio values.
@@ -52,6 +65,12 @@ func (v Value) Raw() string {
 
 // Format is the value as people read it in lang.
 func (v Value) Format(lang string) string {
+	if v.Dash && v.N == 0 && v.Kind != Text {
+		return "–"
+	}
+	if v.H != "" {
+		return v.H
+	}
 	switch v.Kind {
 	case Int:
 		return niaga.FormatInt(v.N, lang)

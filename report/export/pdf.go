@@ -247,9 +247,11 @@ func (r *pdfDoc) table(t *Table) {
 		p.SetFont("Helvetica", "", font)
 		ws := make([]float64, len(cols))
 		for k, i := range cols {
+			p.SetFont("Helvetica", "B", font) // headers are bold and wrap between words only
 			for _, word := range strings.Fields(t.Columns[i].Label) {
-				ws[k] = max(ws[k], p.GetStringWidth(r.tr(word)))
+				ws[k] = max(ws[k], p.GetStringWidth(r.tr(word))+0.8)
 			}
+			p.SetFont("Helvetica", "", font)
 			for _, row := range t.Rows {
 				if i < len(row) {
 					ws[k] = max(ws[k], p.GetStringWidth(cell(row[i])))

@@ -12,7 +12,8 @@
     // Axis ticks in thousands, millions, billions keep long Rupiah readable.
     var short = new Intl.NumberFormat(c.lang === "en" ? "en-US" : "id-ID", { notation: "compact", maximumFractionDigits: 1 });
     var line = !!c.line;
-    var value = { ticks: { color: "#4a5561", callback: function (v) { return short.format(v); } }, grid: { color: "#e3e6e1" } };
+    var big = Math.max.apply(null, c.values.map(Math.abs)) >= 1e6;
+    var value = { ticks: { color: "#4a5561", callback: function (v) { return big ? short.format(v) : nf.format(v); } }, grid: { color: "#e3e6e1" } };
     var category = { ticks: { color: "#17202a", autoSkip: line, maxTicksLimit: line ? 8 : undefined }, grid: { display: false } };
     new Chart(canvas, {
       type: line ? "line" : "bar",
@@ -21,7 +22,7 @@
         datasets: [{
           label: c.title, data: c.values,
           backgroundColor: "#2e7d50", borderColor: "#0b6142",
-          borderWidth: line ? 2 : 0, pointRadius: line ? 2 : 0, tension: 0.2
+          borderWidth: line ? 2 : 0, pointRadius: line ? 2 : 0, tension: 0
         }]
       },
       options: {
