@@ -82,6 +82,16 @@ func (s *Server) Start(sub string) {
 	s.T.Fatalf("niaga %s did not become ready: %s", sub, s.log)
 }
 
+// Log is what the current process printed.
+func (s *Server) Log() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.log == nil {
+		return ""
+	}
+	return s.log.String()
+}
+
 // Kill ends the process with SIGKILL (no shutdown, no flush).
 func (s *Server) Kill() {
 	s.mu.Lock()

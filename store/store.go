@@ -215,9 +215,8 @@ func (db *DB) classify(err error) error {
 		}
 		return err
 	}
-	var se *sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.ExtendedCode() {
+	if code, ext, ok := sqliteCodes(err); ok {
+		switch ext {
 		case sqlite3.CONSTRAINT_UNIQUE, sqlite3.CONSTRAINT_PRIMARYKEY:
 			return &niaga.Error{Code: niaga.CodeConflict, Message: "already exists", Err: err}
 		case sqlite3.CONSTRAINT_FOREIGNKEY:
@@ -225,9 +224,11 @@ func (db *DB) classify(err error) error {
 		case sqlite3.CONSTRAINT_CHECK:
 			return &niaga.Error{Code: niaga.CodeInvalid, Message: "value out of range", Err: err}
 		}
-		switch se.Code() {
+		switch code {
 		case sqlite3.FULL:
 			return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database disk is full", Err: err}
+		case sqlite3.IOERR: // a full disk shows as an I/O error when the WAL cannot grow
+			return &niaga.Error{Code: niaga.CodeUnavailable, Message: "the database could not write to disk (full or failing)", Err: err}
 		case sqlite3.READONLY:
 			return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database is read-only", Err: err}
 		case sqlite3.BUSY, sqlite3.LOCKED:
@@ -239,6 +240,24 @@ func (db *DB) classify(err error) error {
 		return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database unavailable", Err: err}
 	}
 	return err
+}
+
+// sqliteCodes finds SQLite's result code in err: the driver returns
+// *sqlite3.Error from statements but bare codes from some calls (COMMIT).
+func sqliteCodes(err error) (sqlite3.ErrorCode, sqlite3.ExtendedErrorCode, bool) {
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code(), se.ExtendedCode(), true
+	}
+	var ext sqlite3.ExtendedErrorCode
+	if errors.As(err, &ext) {
+		return ext.Code(), ext, true
+	}
+	var code sqlite3.ErrorCode
+	if errors.As(err, &code) {
+		return code, sqlite3.ExtendedErrorCode(code), true
+	}
+	return 0, 0, false
 }
 
 func isConnErr(err error) bool {
