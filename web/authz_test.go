@@ -45,6 +45,16 @@ var policy = map[string]string{
 	"missionSummary": "public", "missionStream": "public", "listAgreements": "public", "createAgreement": "admin,agency",
 	"requestFinancing": "admin,agency,business", "listFinancing": "signed-in", "getFinancing": "signed-in",
 	"answerFinancing": "bank", "withdrawFinancing": "admin,agency,business",
+
+	"programmeReport": "public", "programmeReportCsv": "public", "programmeReportXlsx": "public", "programmeReportPdf": "public",
+	"missionReport": "public", "missionReportCsv": "public", "missionReportXlsx": "public", "missionReportPdf": "public",
+	"marketReport": "public", "marketReportCsv": "public", "marketReportXlsx": "public", "marketReportPdf": "public",
+	"sessionReport": "public", "sessionReportCsv": "public", "sessionReportXlsx": "public", "sessionReportPdf": "public",
+	"commodityReport": "public", "commodityReportCsv": "public", "commodityReportXlsx": "public", "commodityReportPdf": "public",
+	"flowReport": "public", "flowReportCsv": "public", "flowReportXlsx": "public", "flowReportPdf": "public",
+	"settlementReport": "organizer,agency,admin", "settlementReportCsv": "organizer,agency,admin",
+	"settlementReportXlsx": "organizer,agency,admin", "settlementReportPdf": "organizer,agency,admin",
+	"priceHistory": "public", "priceHistoryCsv": "public", "contractDocument": "organizer,business,admin",
 }
 
 func declaredAllows(decl string, role niaga.Role) bool {
