@@ -54,12 +54,18 @@ func auditHead(ctx context.Context, q rowQuerier) (report.AuditHead, error) {
 	return h, err
 }
 
-// dealGroup says which columns deal rows are grouped by.
-type dealGroup struct{ mission, commodity, kind, direction bool }
+// dealGroup says which columns deal rows are grouped by; few says the
+// filter selects few deals (one mission's).
+type dealGroup struct{ mission, commodity, kind, direction, few bool }
 
 // dealRows sums deal entries by group. Counts and values are net; validated
 // and realized values count standing deals only (never reversed).
-func dealRows(ctx context.Context, q rowQuerier, by dealGroup, w *cond) ([]report.DealRow, error) {
+//
+// Realizations are summed per deal in a subquery: correlated on SQLite
+// (an index lookup per deal beats its sorter), joined pre-grouped on
+// PostgreSQL over many deals (a hash join; the correlated form's cost
+// estimate also sets off JIT compilation that takes longer than the query).
+func (db *DB) dealRows(ctx context.Context, q rowQuerier, by dealGroup, w *cond) ([]report.DealRow, error) {
 	cols := []string{"0", "''", "''", "''", "''"}
 	var group []string
 	pick := func(i int, on bool, col string) {
@@ -73,11 +79,16 @@ func dealRows(ctx context.Context, q rowQuerier, by dealGroup, w *cond) ([]repor
 	pick(2, by.kind, "d.kind")
 	pick(3, by.direction, "d.seller_province")
 	pick(4, by.direction, "d.buyer_province")
+	realized := "(SELECT COALESCE(SUM(z.amount), 0) FROM deal_realizations z WHERE z.deal_id = d.id)"
+	from := " FROM deals d LEFT JOIN deals r ON r.reverses = d.id"
+	if db.Engine == Postgres && !by.few {
+		realized = "COALESCE(z.amount, 0)"
+		from += " LEFT JOIN (SELECT deal_id, SUM(amount) AS amount FROM deal_realizations GROUP BY deal_id) z ON z.deal_id = d.id"
+	}
 	query := "SELECT " + strings.Join(cols, ", ") + `,
 		COALESCE(SUM(d.value), 0), COALESCE(SUM(CASE WHEN d.reverses IS NULL THEN 1 ELSE -1 END), 0), COALESCE(SUM(d.quantity), 0),
 		COALESCE(SUM(CASE WHEN d.reverses IS NULL AND r.id IS NULL AND d.validation = 'validated' THEN d.value ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN d.reverses IS NULL AND r.id IS NULL THEN (SELECT COALESCE(SUM(z.amount), 0) FROM deal_realizations z WHERE z.deal_id = d.id) ELSE 0 END), 0)
-		FROM deals d LEFT JOIN deals r ON r.reverses = d.id` + w.String()
+		COALESCE(SUM(CASE WHEN d.reverses IS NULL AND r.id IS NULL THEN ` + realized + ` ELSE 0 END), 0)` + from + w.String()
 	if len(group) > 0 {
 		query += " GROUP BY " + strings.Join(group, ", ")
 	}
@@ -134,10 +145,14 @@ func contractRows(ctx context.Context, q rowQuerier, by contractGroup, sc contra
 	if !sc.sessionStarts.IsZero() {
 		from += " JOIN auction_sessions s ON s.id = l.session_id"
 	}
-	if by.direction {
-		from += " JOIN organizations so ON so.id = c.seller_org_id JOIN organizations bo ON bo.id = c.buyer_org_id"
-	}
 	var w cond
+	if by.direction {
+		// CROSS JOIN keeps SQLite scanning contracts in order and looking
+		// the two organizations up by key (PostgreSQL plans it as a join).
+		from += " CROSS JOIN organizations so CROSS JOIN organizations bo"
+		w.add("so.id = c.seller_org_id")
+		w.add("bo.id = c.buyer_org_id")
+	}
 	if sc.market != 0 {
 		w.add("c.market_id = ?", sc.market)
 	}
@@ -202,7 +217,7 @@ func (db *DB) MissionReport(ctx context.Context, id int64) (report.Mission, erro
 		}
 		var w cond
 		w.add("d.mission_id = ?", id)
-		deals, err := dealRows(ctx, q, dealGroup{commodity: true, kind: true, direction: true}, &w)
+		deals, err := db.dealRows(ctx, q, dealGroup{commodity: true, kind: true, direction: true, few: true}, &w)
 		if err != nil {
 			return err
 		}
@@ -342,7 +357,7 @@ func (db *DB) CommodityReport(ctx context.Context, p report.Period) (report.Comm
 		}
 		var w cond
 		w.period("d.recorded_at", p)
-		deals, err := dealRows(ctx, q, dealGroup{commodity: true}, &w)
+		deals, err := db.dealRows(ctx, q, dealGroup{commodity: true}, &w)
 		if err != nil {
 			return err
 		}
@@ -368,7 +383,7 @@ func (db *DB) FlowReport(ctx context.Context, p report.Period) (report.Flows, er
 		}
 		var w cond
 		w.period("d.recorded_at", p)
-		deals, err := dealRows(ctx, q, dealGroup{direction: true}, &w)
+		deals, err := db.dealRows(ctx, q, dealGroup{direction: true}, &w)
 		if err != nil {
 			return err
 		}
@@ -426,7 +441,7 @@ func (db *DB) ProgrammeReport(ctx context.Context) (report.Programme, error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		deals, err := dealRows(ctx, q, dealGroup{mission: true}, &cond{})
+		deals, err := db.dealRows(ctx, q, dealGroup{mission: true}, &cond{})
 		if err != nil {
 			return err
 		}

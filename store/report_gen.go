@@ -51,6 +51,14 @@ func (db *DB) GenerateReportData(ctx context.Context, actor *niaga.Actor, spec G
 	if spec.Years <= 0 {
 		spec.Years = 10
 	}
+	if db.Engine == SQLite {
+		// Index pages stay in memory while millions of rows go in; the
+		// writer is one connection, so the setting stays with it.
+		if _, err := db.w.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
+			return st, db.classify(err)
+		}
+		defer db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	}
 	g := &gen{db: db, spec: spec, rnd: rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x9e3779b97f4a7c15)), st: &st, uid: actor.UserID}
 	if err := g.ids(ctx); err != nil {
 		return st, err
