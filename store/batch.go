@@ -7,10 +7,17 @@ import (
 	"niaga"
 )
 
-// Group commit: concurrent bids are applied in one transaction, each inside
-// its own savepoint, and acknowledged only after that transaction commits.
-// One commit (one WAL append, one fsync in --sync full) then carries many
-// bids, which is where the throughput comes from; durability is unchanged.
+// Group commit: concurrent bids are applied in one transaction and
+// acknowledged only after that transaction commits. One commit (one WAL
+// append, one fsync in --sync full) then carries many bids, which is where
+// the throughput comes from; durability is unchanged.
+//
+// A refused bid must not undo the others. A bid is refused by what it reads
+// (the lot's state, the rules, the deposit), and it reads everything before
+// it writes anything, so a refusal leaves nothing to undo; the rare bid
+// that can be refused after writing (a dutch accept) takes a savepoint
+// first. An error after a bid started writing is the transaction's: the
+// batch is rolled back and its bids are retried one transaction each.
 
 const maxBatch = 256
 
@@ -32,6 +39,8 @@ func (db *DB) startBidder() {
 	workers := 1 // SQLite has one writer
 	if db.Engine == Postgres {
 		workers = 4
+	} else {
+		db.bidCache = newBidCache()
 	}
 	for range workers {
 		go db.bidLoop()
@@ -82,6 +91,7 @@ func (db *DB) bidLoop() {
 				break fill
 			}
 		}
+		db.prepareHot(context.Background())
 		db.runBatch(batch)
 	}
 }
@@ -103,20 +113,24 @@ func (db *DB) runBatch(batch []*bidJob) {
 		return
 	}
 	ctx := context.Background() // a batch outlives any one request
+	cache := db.bidCache
 	err := db.InTx(ctx, func(tx *Tx) error {
+		if cache != nil {
+			cache.begin(ctx, tx)
+			tx.cache = cache
+		}
 		for _, j := range live {
 			var txErr error
-			j.err, txErr = tx.savepoint(ctx, func() error {
-				var err error
-				j.res, err = tx.placeBid(ctx, j.req)
-				return err
-			})
+			j.res, j.err, txErr = tx.applyBid(ctx, j.req)
 			if txErr != nil {
 				return txErr
 			}
 		}
 		return nil
 	})
+	if err != nil && cache != nil {
+		cache.valid = false // its updates were rolled back
+	}
 	if err != nil && len(live) > 1 {
 		for _, j := range live {
 			j.res, j.err = db.placeBidAlone(ctx, j.req)
@@ -145,4 +159,35 @@ func (db *DB) placeBidAlone(ctx context.Context, req BidRequest) (BidResult, err
 		return err
 	})
 	return res, err
+}
+
+// applyBid places one bid of a batch. jobErr refuses this bid alone;
+// txErr means the transaction can no longer commit.
+func (tx *Tx) applyBid(ctx context.Context, req BidRequest) (res BidResult, jobErr, txErr error) {
+	nAfter, nAudit := len(tx.after), len(tx.audit)
+	tx.job = bidJobState{}
+	res, err := tx.placeBid(ctx, req)
+	job := tx.job
+	tx.job = bidJobState{}
+	if err == nil {
+		if job.savepoint {
+			if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT sp"); err != nil {
+				return BidResult{}, nil, tx.db.classify(err)
+			}
+		}
+		return res, nil, nil
+	}
+	tx.after, tx.audit = tx.after[:nAfter], tx.audit[:nAudit]
+	switch {
+	case job.savepoint:
+		if _, err := tx.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT sp"); err != nil {
+			return BidResult{}, nil, tx.db.classify(err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT sp"); err != nil {
+			return BidResult{}, nil, tx.db.classify(err)
+		}
+	case job.wrote:
+		return BidResult{}, nil, tx.db.classify(err)
+	}
+	return BidResult{}, tx.db.classify(err), nil
 }

@@ -57,20 +57,129 @@ type BidRequest struct {
 	At      time.Time // server receipt time: the dutch price and the deadline use it
 }
 
+// The bid path's statements, prepared once on SQLite (see prepareHot).
+const (
+	qLotState = `SELECT status, reason, starts_at, ends_at, extensions, leader_org_id, leader_max, price, bid_count,
+	winner_org_id, award_price, sold_quantity, closed_at FROM lots WHERE id = $1`
+	qLotFull = lotSelect + "WHERE l.id = $1"
+	// qBidder reads the bidding organization, its deposit account at the
+	// market and its open commitments on the market's other lots at once.
+	qBidder = `SELECT o.verified, o.kind, d.balance, d.locked,
+	(SELECT COALESCE(SUM(c.value), 0) FROM commitments c WHERE c.market_id = $1 AND c.org_id = $2 AND c.lot_id <> $3)
+	FROM organizations o JOIN deposit_accounts d ON d.market_id = $1 AND d.org_id = o.id WHERE o.id = $2`
+	qOrg        = "SELECT verified, kind FROM organizations WHERE id = $1"
+	qIdemGet    = "SELECT op, body FROM idempotency WHERE key = $1"
+	qIdemPut    = "INSERT INTO idempotency (key, user_id, op, status, body, created_at) VALUES ($1,$2,$3,$4,$5,$6)"
+	qInsertBid  = "INSERT INTO bids (lot_id, bidder_org_id, user_id, side, price, max_price, quantity, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+	qLotEnglish = "UPDATE lots SET leader_org_id = $1, leader_max = $2, price = $3, bid_count = $4 WHERE id = $5"
+	// qLotExtend also moves the end (an indexed column): only on extension.
+	qLotExtend = "UPDATE lots SET leader_org_id = $1, leader_max = $2, price = $3, bid_count = $4, ends_at = $5, extensions = $6 WHERE id = $7"
+	qCommit    = `INSERT INTO commitments (lot_id, org_id, market_id, value) VALUES ($1,$2,$3,$4)
+		ON CONFLICT (lot_id, org_id) DO UPDATE SET value = excluded.value`
+	qUncommit = "DELETE FROM commitments WHERE lot_id = $1 AND org_id = $2"
+)
+
+var hotQueries = []string{qLotState, qLotFull, qBidder, qOrg, qIdemGet, qIdemPut, qInsertBid, qLotEnglish, qLotExtend, qCommit, qUncommit, qEvent, qDataVersion}
+
+// maxLotInfo bounds the cache of immutable lot fields.
+const maxLotInfo = 100_000
+
+// lockLot reads a lot for bidding and locks it (FOR UPDATE on PostgreSQL;
+// SQLite's IMMEDIATE transaction holds the write lock already). The fields
+// that never change after submission (seller, market and its deposit
+// ratio, session rules, mechanism, prices) come from a per-process cache;
+// only the changing state is read each time, from the lots row alone.
+func (tx *Tx) lockLot(ctx context.Context, id int64) (lotRow, error) {
+	if v, ok := tx.db.lotInfo.Load(id); ok {
+		r := *v.(*lotRow)
+		var st, en, closed int64
+		err := tx.hotRow(ctx, qLotState+tx.ForUpdate(), id).Scan(&r.Status, &r.Reason, &st, &en, &r.Extensions, &r.LeaderOrg, &r.leaderMax,
+			&r.Price, &r.BidCount, &r.WinnerOrgID, &r.AwardPrice, &r.SoldQuantity, &closed)
+		r.StartsAt, r.EndsAt, r.ClosedAt = fromMicros(st), fromMicros(en), fromMicros(closed)
+		return r, err
+	}
+	r, err := scanLot(tx.hotRow(ctx, qLotFull+tx.ForUpdateOf("l"), id))
+	if err != nil {
+		return r, err
+	}
+	if tx.db.lotN.Add(1) > maxLotInfo {
+		tx.db.lotInfo.Clear()
+		tx.db.lotN.Store(1)
+	}
+	info := r
+	tx.db.lotInfo.Store(id, &info)
+	return r, nil
+}
+
+// bidderAccount is what a bid needs to know about the bidding
+// organization at the lot's market.
+type bidderAccount struct {
+	verified        bool
+	kind            string
+	hasAccount      bool
+	balance, locked int64
+	others          int64 // open commitments on the market's other lots
+}
+
+// bidder reads the bidding organization with its deposit account in one
+// query, locking the account row on PostgreSQL so that parallel bids of
+// one buyer on different lots cannot both spend the same deposit.
+func (tx *Tx) bidder(ctx context.Context, r *lotRow, org int64) (bidderAccount, error) {
+	var b bidderAccount
+	err := tx.hotRow(ctx, qBidder+tx.ForUpdateOf("d"), r.MarketID, org, r.ID).Scan(&b.verified, &b.kind, &b.balance, &b.locked, &b.others)
+	if err == nil {
+		b.hasAccount = true
+		return b, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return b, err
+	}
+	return b, tx.hotRow(ctx, qOrg, org).Scan(&b.verified, &b.kind) // no deposit account
+}
+
+// bidJobState tracks the bid of a batch being applied: whether it has
+// started writing, and whether it runs in a savepoint.
+type bidJobState struct {
+	wrote, savepoint bool
+}
+
+// writing marks the start of a bid's writes: from here on, an error breaks
+// the batch's transaction (nothing written by a refused bid before this
+// point needs undoing, so most bids need no savepoint).
+func (tx *Tx) writing() { tx.job.wrote = true }
+
+// protect runs the rest of the bid in a savepoint, for a bid that can still
+// be refused after it has written (a dutch accept: the award may find the
+// deposit short).
+func (tx *Tx) protect(ctx context.Context) error {
+	if tx.job.wrote || tx.job.savepoint {
+		return nil
+	}
+	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT sp"); err != nil {
+		return tx.db.classify(err)
+	}
+	tx.job.savepoint = true
+	return nil
+}
+
 // placeBid applies one bid inside tx: lock the lot, replay an idempotent
 // retry, check the rules, apply the pure mechanism, write the bid and the
-// lot's new state, and emit the event.
+// lot's new state, and emit the event. Every refusal that is decided by
+// reading comes before the first write (see writing).
 func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 	a := req.Actor
-	r, err := scanLot(tx.QueryRow(ctx, lotSelect+"WHERE l.id = $1"+tx.ForUpdateOf("l"), req.LotID))
-	if err != nil {
-		return BidResult{}, tx.db.classify(err)
+	r, cached := tx.cache.lot(req.LotID)
+	if !cached {
+		var err error
+		if r, err = tx.lockLot(ctx, req.LotID); err != nil {
+			return BidResult{}, tx.db.classify(err)
+		}
 	}
 	var idemKey string
 	if req.IdemKey != "" {
 		idemKey = "bid:" + strconv.FormatInt(a.UserID, 10) + ":" + req.IdemKey
 		var op, body string
-		err := tx.QueryRow(ctx, "SELECT op, body FROM idempotency WHERE key = $1", idemKey).Scan(&op, &body)
+		err := tx.hotRow(ctx, qIdemGet, idemKey).Scan(&op, &body)
 		if err == nil {
 			if op != "lot:"+strconv.FormatInt(req.LotID, 10) {
 				return BidResult{}, niaga.Errorf(niaga.CodeConflict, "Idempotency-Key already used for another request")
@@ -105,43 +214,103 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 	if a.OrgID == r.SellerOrgID {
 		return BidResult{}, niaga.Errorf(niaga.CodeOwnLot, "sellers may not bid on their own lots")
 	}
-	var verified bool
-	var kind string
-	if err := tx.QueryRow(ctx, "SELECT verified, kind FROM organizations WHERE id = $1", a.OrgID).Scan(&verified, &kind); err != nil {
-		return BidResult{}, err
+	english := auction.Mechanism(r.Mechanism) == auction.English
+	var acct bidderAccount
+	var err error
+	if english {
+		acct, cached = tx.cache.account(&r, a.OrgID)
 	}
-	if !verified || kind != string(niaga.OrgBusiness) {
+	if !english || !cached {
+		if acct, err = tx.bidder(ctx, &r, a.OrgID); err != nil {
+			return BidResult{}, err
+		}
+		if english {
+			tx.cache.remember(&r, a.OrgID, &acct)
+		}
+	}
+	if !english && tx.cache != nil {
+		defer tx.cache.clear() // the other mechanisms write commitments the cache does not follow
+	}
+	if !acct.verified || acct.kind != string(niaga.OrgBusiness) {
 		return BidResult{}, niaga.Errorf(niaga.CodeNotVerified, "only verified business organizations may bid")
 	}
 	res := BidResult{LotID: r.ID, Mechanism: r.Mechanism, At: now, EndsAt: r.EndsAt}
-	var event map[string]any
+	var kind string
+	var event rawEvent
 	switch m := auction.Mechanism(r.Mechanism); {
 	case m == auction.English:
-		event, err = tx.bidEnglish(ctx, &r, req, &res)
+		kind, event, err = tx.bidEnglish(ctx, &r, &acct, req, &res)
 	case m.Sealed():
-		event, err = tx.bidSealed(ctx, &r, req, &res)
+		kind, event, err = tx.bidSealed(ctx, &r, &acct, req, &res)
 	case m == auction.Dutch:
-		event, err = tx.bidDutch(ctx, &r, req, &res)
+		kind, event, err = tx.bidDutch(ctx, &r, &acct, req, &res)
 	case m == auction.Call:
-		event, err = tx.bidCall(ctx, &r, req, &res)
+		kind, event, err = tx.bidCall(ctx, &r, &acct, req, &res)
 	default:
 		err = fmt.Errorf("lot %d has unknown mechanism %q", r.ID, r.Mechanism)
 	}
 	if err != nil {
 		return BidResult{}, err
 	}
-	if _, err := tx.Emit(ctx, LotTopic(r.ID), event["kind"].(string), event); err != nil {
+	tx.writing()
+	if _, err := tx.Emit(ctx, LotTopic(r.ID), kind, event); err != nil {
 		return BidResult{}, err
 	}
 	if idemKey != "" {
 		body, _ := json.Marshal(res)
-		if _, err := tx.Exec(ctx, "INSERT INTO idempotency (key, user_id, op, status, body, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
-			idemKey, a.UserID, "lot:"+strconv.FormatInt(req.LotID, 10), 201, string(body), micros(tx.Now)); err != nil {
+		if _, err := tx.hotExec(ctx, qIdemPut, idemKey, a.UserID, "lot:"+strconv.FormatInt(req.LotID, 10), 201, string(body), micros(tx.Now)); err != nil {
 			return BidResult{}, err
 		}
 	}
 	return res, nil
 }
+
+// eventJSON builds an event payload without reflection. Keys must be
+// added in sorted order: the payload is then byte for byte what
+// encoding/json makes of the same map.
+type eventJSON struct{ b []byte }
+
+func newEventJSON() *eventJSON { return &eventJSON{b: append(make([]byte, 0, 256), '{')} }
+
+func (e *eventJSON) key(k string) {
+	if len(e.b) > 1 {
+		e.b = append(e.b, ',')
+	}
+	e.b = append(e.b, '"')
+	e.b = append(e.b, k...)
+	e.b = append(e.b, '"', ':')
+}
+
+func (e *eventJSON) int(k string, v int64) *eventJSON {
+	e.key(k)
+	e.b = strconv.AppendInt(e.b, v, 10)
+	return e
+}
+
+func (e *eventJSON) bool(k string, v bool) *eventJSON {
+	e.key(k)
+	e.b = strconv.AppendBool(e.b, v)
+	return e
+}
+
+// str adds a string value; only identifiers (kinds, statuses) go here.
+func (e *eventJSON) str(k, v string) *eventJSON {
+	e.key(k)
+	e.b = append(e.b, '"')
+	e.b = append(e.b, v...)
+	e.b = append(e.b, '"')
+	return e
+}
+
+func (e *eventJSON) time(k string, t time.Time) *eventJSON {
+	e.key(k)
+	e.b = append(e.b, '"')
+	e.b = t.AppendFormat(e.b, time.RFC3339Nano)
+	e.b = append(e.b, '"')
+	return e
+}
+
+func (e *eventJSON) done() rawEvent { return rawEvent(append(e.b, '}')) }
 
 // value multiplies a unit price by a quantity, refusing overflow.
 func value(price, qty int64, field string) (int64, error) {
@@ -158,28 +327,18 @@ func ratioOf(v, bps int64) int64 {
 }
 
 // checkDeposit refuses a bid whose buyer's free deposit is below the market
-// ratio × (this bid's value + the buyer's other open commitments). The
-// deposit account row is locked so that parallel bids of one buyer on
-// different lots cannot both spend the same deposit.
-func (tx *Tx) checkDeposit(ctx context.Context, r *lotRow, org, bidValue int64) error {
-	var balance, locked int64
-	err := tx.QueryRow(ctx, "SELECT balance, locked FROM deposit_accounts WHERE market_id = $1 AND org_id = $2"+tx.ForUpdate(), r.MarketID, org).Scan(&balance, &locked)
-	if errors.Is(err, sql.ErrNoRows) {
+// ratio × (this bid's value + the buyer's other open commitments), from the
+// account that placeBid read (and locked) with the bidder.
+func checkDeposit(r *lotRow, acct *bidderAccount, bidValue int64) error {
+	if !acct.hasAccount {
 		return niaga.Errorf(niaga.CodeInsufficientDeposit, "no guarantee deposit at this market: the organizer must record one before you bid")
 	}
-	if err != nil {
-		return err
-	}
-	var others int64
-	if err := tx.QueryRow(ctx, "SELECT COALESCE(SUM(value), 0) FROM commitments WHERE market_id = $1 AND org_id = $2 AND lot_id <> $3", r.MarketID, org, r.ID).Scan(&others); err != nil {
-		return err
-	}
-	total, ok := niaga.AddInt64(bidValue, others)
+	total, ok := niaga.AddInt64(bidValue, acct.others)
 	if !ok {
 		return niaga.Invalid("price", "value too large")
 	}
 	need := ratioOf(total, r.ratioBps)
-	if free := balance - locked; free < need {
+	if free := acct.balance - acct.locked; free < need {
 		return &niaga.Error{Code: niaga.CodeInsufficientDeposit,
 			Message: fmt.Sprintf("free deposit Rp %s is below the required Rp %s (%s%% of Rp %s in open bids)",
 				niaga.FormatInt(free, "id"), niaga.FormatInt(need, "id"), strconv.FormatFloat(float64(r.ratioBps)/100, 'f', -1, 64), niaga.FormatInt(total, "id"))}
@@ -188,172 +347,193 @@ func (tx *Tx) checkDeposit(ctx context.Context, r *lotRow, org, bidValue int64) 
 }
 
 func (tx *Tx) setCommitment(ctx context.Context, r *lotRow, org, v int64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO commitments (lot_id, org_id, market_id, value) VALUES ($1,$2,$3,$4)
-		ON CONFLICT (lot_id, org_id) DO UPDATE SET value = excluded.value`, r.ID, org, r.MarketID, v)
+	_, err := tx.hotExec(ctx, qCommit, r.ID, org, r.MarketID, v)
 	return err
 }
 
 func (tx *Tx) insertBid(ctx context.Context, r *lotRow, req BidRequest, side string, price, maxPrice, qty int64) (int64, error) {
-	return tx.InsertID(ctx, "INSERT INTO bids (lot_id, bidder_org_id, user_id, side, price, max_price, quantity, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
-		r.ID, req.Actor.OrgID, req.Actor.UserID, side, price, maxPrice, qty, micros(req.At))
+	return tx.hotInsertID(ctx, qInsertBid, r.ID, req.Actor.OrgID, req.Actor.UserID, side, price, maxPrice, qty, micros(req.At))
 }
 
-func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, req BidRequest, res *BidResult) (map[string]any, error) {
+func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
 	maxPrice := max(req.In.Price, req.In.MaxPrice)
 	if maxPrice <= 0 {
-		return nil, niaga.Invalid("price", "give a price or a max_price")
+		return "", nil, niaga.Invalid("price", "give a price or a max_price")
 	}
 	p, s := r.englishParams(), r.englishState()
 	if org := req.Actor.OrgID; org != s.Leader || maxPrice > s.LeaderMax {
 		v, err := value(maxPrice, r.Quantity, "max_price")
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
-		if err := tx.checkDeposit(ctx, r, org, v); err != nil {
-			return nil, err
+		if err := checkDeposit(r, acct, v); err != nil {
+			return "", nil, err
 		}
 	}
 	ns, out, err := auction.EnglishBid(p, s, req.Actor.OrgID, maxPrice, req.At)
 	if err != nil {
-		return nil, ruleError(err)
+		return "", nil, ruleError(err)
 	}
+	tx.writing()
 	bidID, err := tx.insertBid(ctx, r, req, "buy", out.Price, maxPrice, r.Quantity)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	if _, err := tx.Exec(ctx, "UPDATE lots SET leader_org_id = $1, leader_max = $2, price = $3, bid_count = $4, ends_at = $5, extensions = $6 WHERE id = $7",
-		ns.Leader, ns.LeaderMax, ns.Price, ns.Bids, micros(ns.EndsAt), ns.Extensions, r.ID); err != nil {
-		return nil, err
+	if ns.EndsAt.Equal(s.EndsAt) && ns.Extensions == s.Extensions {
+		_, err = tx.hotExec(ctx, qLotEnglish, ns.Leader, ns.LeaderMax, ns.Price, ns.Bids, r.ID)
+	} else {
+		_, err = tx.hotExec(ctx, qLotExtend, ns.Leader, ns.LeaderMax, ns.Price, ns.Bids, micros(ns.EndsAt), ns.Extensions, r.ID)
+	}
+	if err != nil {
+		return "", nil, err
 	}
 	// The leader's commitment is its maximum; an outbid buyer is released.
-	leaderValue, _ := niaga.MulInt64(ns.LeaderMax, r.Quantity)
-	if err := tx.setCommitment(ctx, r, ns.Leader, leaderValue); err != nil {
-		return nil, err
-	}
-	if s.Leader != 0 && s.Leader != ns.Leader {
-		if _, err := tx.Exec(ctx, "DELETE FROM commitments WHERE lot_id = $1 AND org_id = $2", r.ID, s.Leader); err != nil {
-			return nil, err
+	// When the leader's proxy answered, its maximum and commitment stand.
+	if ns.Leader != s.Leader || ns.LeaderMax != s.LeaderMax {
+		leaderValue, _ := niaga.MulInt64(ns.LeaderMax, r.Quantity)
+		if err := tx.setCommitment(ctx, r, ns.Leader, leaderValue); err != nil {
+			return "", nil, err
 		}
 	}
+	if s.Leader != 0 && s.Leader != ns.Leader {
+		if _, err := tx.hotExec(ctx, qUncommit, r.ID, s.Leader); err != nil {
+			return "", nil, err
+		}
+	}
+	after := *r
+	after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, after.EndsAt, after.Extensions = ns.Leader, ns.LeaderMax, ns.Price, int64(ns.Bids), ns.EndsAt, int64(ns.Extensions)
+	tx.cache.applied(r, &after)
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: out.Price, Leading: out.Leading, MinNext: out.MinNext,
 		EndsAt: out.EndsAt, Extended: out.Extended, At: req.At}
 	kind := "bid"
 	if out.Extended {
 		kind = "extend"
 	}
-	return map[string]any{"kind": kind, "lot_id": r.ID, "bid_id": bidID, "price": out.Price, "leader_org_id": ns.Leader, "bid_count": ns.Bids,
-		"min_next": out.MinNext, "ends_at": out.EndsAt, "extended": out.Extended, "at": req.At}, nil
+	return kind, newEventJSON().time("at", req.At).int("bid_count", int64(ns.Bids)).int("bid_id", bidID).time("ends_at", out.EndsAt).
+		bool("extended", out.Extended).str("kind", kind).int("leader_org_id", ns.Leader).int("lot_id", r.ID).int("min_next", out.MinNext).
+		int("price", out.Price).done(), nil
 }
 
-func (tx *Tx) bidSealed(ctx context.Context, r *lotRow, req BidRequest, res *BidResult) (map[string]any, error) {
+func (tx *Tx) bidSealed(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
 	if req.In.MaxPrice != 0 {
-		return nil, niaga.Invalid("max_price", "sealed lots take one price")
+		return "", nil, niaga.Invalid("max_price", "sealed lots take one price")
 	}
 	if err := auction.SealedCheck(r.Reserve, req.In.Price, r.EndsAt, req.At); err != nil {
-		return nil, ruleError(err)
+		return "", nil, ruleError(err)
 	}
 	v, err := value(req.In.Price, r.Quantity, "price")
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	if err := tx.checkDeposit(ctx, r, req.Actor.OrgID, v); err != nil {
-		return nil, err
+	if err := checkDeposit(r, acct, v); err != nil {
+		return "", nil, err
 	}
+	tx.writing()
 	// One revisable bid per buyer: the previous one stays as history, inactive.
 	upd, err := tx.Exec(ctx, "UPDATE bids SET active = FALSE WHERE lot_id = $1 AND bidder_org_id = $2 AND active", r.ID, req.Actor.OrgID)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	revised, _ := upd.RowsAffected()
 	bidID, err := tx.insertBid(ctx, r, req, "buy", req.In.Price, 0, r.Quantity)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	count := r.BidCount
 	if revised == 0 {
 		count++
 	}
 	if _, err := tx.Exec(ctx, "UPDATE lots SET bid_count = $1 WHERE id = $2", count, r.ID); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if err := tx.setCommitment(ctx, r, req.Actor.OrgID, v); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: req.In.Price, EndsAt: r.EndsAt, At: req.At}
 	// The event says that a bid came, never its price or bidder.
-	return map[string]any{"kind": "bid", "lot_id": r.ID, "bid_count": count, "ends_at": r.EndsAt, "at": req.At}, nil
+	return "bid", newEventJSON().time("at", req.At).int("bid_count", count).time("ends_at", r.EndsAt).str("kind", "bid").int("lot_id", r.ID).done(), nil
 }
 
-func (tx *Tx) bidDutch(ctx context.Context, r *lotRow, req BidRequest, res *BidResult) (map[string]any, error) {
+func (tx *Tx) bidDutch(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
 	price, err := auction.DutchAccept(r.dutchParams(), req.At, r.EndsAt)
 	if err != nil {
-		return nil, ruleError(err)
+		return "", nil, ruleError(err)
 	}
 	v, err := value(price, r.Quantity, "price")
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	if err := tx.checkDeposit(ctx, r, req.Actor.OrgID, v); err != nil {
-		return nil, err
+	if err := checkDeposit(r, acct, v); err != nil {
+		return "", nil, err
+	}
+	// The award can still refuse (a deposit too small to lock): undo the
+	// accept's writes then, not the batch's.
+	if err := tx.protect(ctx); err != nil {
+		return "", nil, err
 	}
 	bidID, err := tx.insertBid(ctx, r, req, "buy", price, 0, r.Quantity)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if _, err := tx.Exec(ctx, "UPDATE lots SET bid_count = bid_count + 1, price = $1, leader_org_id = $2 WHERE id = $3", price, req.Actor.OrgID, r.ID); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	r.BidCount++
 	contracts, err := tx.award(ctx, r, []auction.Fill{{Buyer: req.Actor.OrgID, Seller: r.SellerOrgID, Qty: r.Quantity, Price: price}}, req.Actor, req.At)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: price, Leading: true, EndsAt: req.At, ContractID: contracts[0], At: req.At}
-	return map[string]any{"kind": "close", "lot_id": r.ID, "status": niaga.LotSold, "price": price, "winner_org_id": req.Actor.OrgID, "at": req.At}, nil
+	return "close", newEventJSON().time("at", req.At).str("kind", "close").int("lot_id", r.ID).int("price", price).str("status", niaga.LotSold).
+		int("winner_org_id", req.Actor.OrgID).done(), nil
 }
 
-func (tx *Tx) bidCall(ctx context.Context, r *lotRow, req BidRequest, res *BidResult) (map[string]any, error) {
+func (tx *Tx) bidCall(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
 	in := req.In
 	side := in.Side
 	if side == "" {
 		side = "buy"
 	}
 	if in.Price <= 0 {
-		return nil, niaga.Invalid("price", "a call order needs a limit price")
+		return "", nil, niaga.Invalid("price", "a call order needs a limit price")
 	}
 	if in.Quantity <= 0 {
-		return nil, niaga.Invalid("quantity", "a call order needs a positive quantity")
+		return "", nil, niaga.Invalid("quantity", "a call order needs a positive quantity")
 	}
+	var total int64
 	if side == "buy" {
 		v, err := value(in.Price, in.Quantity, "price")
 		if err != nil {
-			return nil, err
+			return "", nil, err
 		}
 		var open int64
 		if err := tx.QueryRow(ctx, "SELECT COALESCE(SUM(value), 0) FROM commitments WHERE lot_id = $1 AND org_id = $2", r.ID, req.Actor.OrgID).Scan(&open); err != nil {
-			return nil, err
+			return "", nil, err
 		}
-		total, ok := niaga.AddInt64(open, v)
-		if !ok {
-			return nil, niaga.Invalid("price", "value too large")
+		var ok bool
+		if total, ok = niaga.AddInt64(open, v); !ok {
+			return "", nil, niaga.Invalid("price", "value too large")
 		}
-		if err := tx.checkDeposit(ctx, r, req.Actor.OrgID, total); err != nil {
-			return nil, err
+		if err := checkDeposit(r, acct, total); err != nil {
+			return "", nil, err
 		}
+	}
+	tx.writing()
+	if side == "buy" {
 		if err := tx.setCommitment(ctx, r, req.Actor.OrgID, total); err != nil {
-			return nil, err
+			return "", nil, err
 		}
 	}
 	bidID, err := tx.insertBid(ctx, r, req, side, in.Price, 0, in.Quantity)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if _, err := tx.Exec(ctx, "UPDATE lots SET bid_count = bid_count + 1 WHERE id = $1", r.ID); err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: in.Price, EndsAt: r.EndsAt, At: req.At}
 	// Orders of a call stay hidden until the clearing, like sealed bids.
-	return map[string]any{"kind": "bid", "lot_id": r.ID, "bid_count": r.BidCount + 1, "ends_at": r.EndsAt, "at": req.At}, nil
+	return "bid", newEventJSON().time("at", req.At).int("bid_count", r.BidCount+1).time("ends_at", r.EndsAt).str("kind", "bid").int("lot_id", r.ID).done(), nil
 }
 
 // ruleError maps an auction rule error to a domain error.

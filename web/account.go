@@ -1,8 +1,11 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"niaga"
@@ -26,16 +29,98 @@ func (s *Server) authenticate(r *http.Request) (*niaga.Actor, error) {
 		if !ok || tok == "" || len(tok) > 200 {
 			return nil, niaga.Errorf(niaga.CodeUnauthorized, "Authorization must be a Bearer token")
 		}
-		return s.db.ActorByToken(r.Context(), auth.HashToken(tok), "", time.Now())
+		return s.actorByToken(r, tok, "")
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && len(c.Value) <= 200 {
-		a, err := s.db.ActorByToken(r.Context(), auth.HashToken(c.Value), "session", time.Now())
+		a, err := s.actorByToken(r, c.Value, "session")
 		if niaga.ErrorCode(err) == niaga.CodeUnauthorized {
 			return nil, nil // a stale cookie is just a signed-out visitor
 		}
 		return a, err
 	}
 	return nil, nil
+}
+
+// authTTL bounds how long a resolved token is trusted without asking the
+// database again. A logout on this instance takes effect at once (the
+// entry is dropped); a change made elsewhere — a logout or password change
+// on another instance or from the CLI, a deactivated user, an expired
+// token, a changed role — takes effect within authTTL.
+const authTTL = 2 * time.Second
+
+// maxAuthEntries bounds the cache; past it, expired entries are swept and,
+// if that is not enough, the cache starts over.
+const maxAuthEntries = 100_000
+
+// authCache maps a token's hash (and the kind asked for) to its actor.
+// Only successful lookups are kept.
+type authCache struct {
+	mu sync.RWMutex
+	m  map[authKey]authEntry
+}
+
+type authKey struct {
+	hash [sha256.Size]byte
+	kind string
+}
+
+type authEntry struct {
+	actor   niaga.Actor
+	expires time.Time
+}
+
+// authCaches holds each Server's cache (a test process runs many servers).
+var authCaches sync.Map // *Server → *authCache
+
+func (s *Server) auth() *authCache {
+	if c, ok := authCaches.Load(s); ok {
+		return c.(*authCache)
+	}
+	c, _ := authCaches.LoadOrStore(s, &authCache{m: map[authKey]authEntry{}})
+	return c.(*authCache)
+}
+
+// actorByToken resolves a token through the cache. Each request gets its
+// own copy of the actor.
+func (s *Server) actorByToken(r *http.Request, tok, kind string) (*niaga.Actor, error) {
+	key := authKey{hash: sha256.Sum256([]byte(tok)), kind: kind}
+	c := s.auth()
+	now := time.Now()
+	c.mu.RLock()
+	e, ok := c.m[key]
+	c.mu.RUnlock()
+	if ok && now.Before(e.expires) {
+		a := e.actor
+		return &a, nil
+	}
+	a, err := s.db.ActorByToken(r.Context(), hex.EncodeToString(key.hash[:]), kind, now)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.m) >= maxAuthEntries {
+		for k, e := range c.m {
+			if !now.Before(e.expires) {
+				delete(c.m, k)
+			}
+		}
+		if len(c.m) >= maxAuthEntries {
+			clear(c.m)
+		}
+	}
+	c.m[key] = authEntry{actor: *a, expires: now.Add(authTTL)}
+	c.mu.Unlock()
+	return a, nil
+}
+
+// forget drops a token from the cache (logout).
+func (s *Server) forget(tok string) {
+	h := sha256.Sum256([]byte(tok))
+	c := s.auth()
+	c.mu.Lock()
+	delete(c.m, authKey{hash: h, kind: ""})
+	delete(c.m, authKey{hash: h, kind: "session"})
+	c.mu.Unlock()
 }
 
 // LoginInput is the body of POST /auth/login.
@@ -104,7 +189,10 @@ func (s *Server) Logout(r *http.Request, w http.ResponseWriter) error {
 	if tok == "" {
 		return nil
 	}
-	return s.db.DeleteToken(r.Context(), auth.HashToken(tok))
+	s.forget(tok)
+	err := s.db.DeleteToken(r.Context(), auth.HashToken(tok))
+	s.forget(tok) // a request that raced the delete may have cached it again
+	return err
 }
 
 // TokenInput names a new API token.
