@@ -270,6 +270,9 @@ func jsonError(err error) error {
 		return niaga.Invalid("body", "malformed JSON: unexpected end")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if name == "" {
+			name = `""` // a member with an empty name is still a field to point at
+		}
 		return niaga.Invalid(name, "unknown field")
 	}
 	return niaga.Invalid("body", "malformed JSON")
