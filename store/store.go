@@ -7,14 +7,18 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"niaga"
@@ -287,7 +291,10 @@ func (db *DB) classify(err error) error {
 		}
 		return err
 	}
-	if errors.Is(err, sql.ErrConnDone) || pgconn.SafeToRetry(err) || isConnErr(err) {
+	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.SafeToRetry(err) || isConnErr(err) {
+		// The connection broke; for a commit the outcome is unknown, and a
+		// retry with the same Idempotency-Key returns the first result.
 		return &niaga.Error{Code: niaga.CodeUnavailable, Message: "database unavailable", Err: err}
 	}
 	return err
@@ -313,7 +320,8 @@ func sqliteCodes(err error) (sqlite3.ErrorCode, sqlite3.ExtendedErrorCode, bool)
 
 func isConnErr(err error) bool {
 	var ce *pgconn.ConnectError
-	return errors.As(err, &ce)
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
 }
 
 // Tx is a write transaction. It carries one "now" for every row it writes,
