@@ -202,6 +202,10 @@ func TestReportArithmetic(t *testing.T) {
 			if len(contracts) < 400 || len(deals) < 2500 {
 				t.Fatalf("too little data: %d contracts, %d deals", len(contracts), len(deals))
 			}
+			// The generated history is on the audit chain, which still holds.
+			if broken, n, err := w.db.VerifyAudit(ctx); err != nil || broken != 0 || n < int64(len(deals)) {
+				t.Fatalf("audit chain: broken at %d of %d: %v", broken, n, err)
+			}
 			t.Run("missions", func(t *testing.T) { repCheckMissions(t, w, deals) })
 			t.Run("programme", func(t *testing.T) { repCheckProgramme(t, w, deals, contracts) })
 			// A period that cuts through the generated history.
