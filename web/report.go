@@ -84,14 +84,14 @@ func (s *Server) routeReports() {
 	periodQuery := []string{"from", "to"}
 
 	Handle(s, Route{Method: "GET", Path: "/api/v1/reports/missions", ID: "programmeReport", Summary: "Every mission with committed, validated and realized value; totals per year and cumulative since the first mission, next to auction contracts", Tag: tag, Policy: &Public},
-		func(c *Call, _ *NoBody) (report.Programme, error) { return s.db.ProgrammeReport(c) })
+		func(c *Call, _ *NoBody) (report.Programme, error) { return s.ro.ProgrammeReport(c) })
 	Handle(s, Route{Method: "GET", Path: "/api/v1/reports/missions/{id}", ID: "missionReport", Summary: "A mission's report: committed, validated and realized value by commodity, kind, side and direction, with the audit chain head", Tag: tag, Policy: &Public},
 		func(c *Call, _ *NoBody) (report.Mission, error) {
 			id, err := c.ID("id")
 			if err != nil {
 				return report.Mission{}, err
 			}
-			return s.db.MissionReport(c, id)
+			return s.ro.MissionReport(c, id)
 		})
 	Handle(s, Route{Method: "GET", Path: "/api/v1/reports/markets/{id}", ID: "marketReport", Summary: "A market's report over the sessions starting in a period (dates in WIB): lots, bids, contracts by session, commodity and grade", Tag: tag, Policy: &Public, Query: periodQuery},
 		func(c *Call, _ *NoBody) (report.Auction, error) {
@@ -103,7 +103,7 @@ func (s *Server) routeReports() {
 			if err != nil {
 				return report.Auction{}, err
 			}
-			return s.db.AuctionReport(c, store.AuctionScope{MarketID: id, Period: p})
+			return s.ro.AuctionReport(c, store.AuctionScope{MarketID: id, Period: p})
 		})
 	Handle(s, Route{Method: "GET", Path: "/api/v1/reports/sessions/{id}", ID: "sessionReport", Summary: "A session's report: lots, bids and contracts by market, commodity and grade", Tag: tag, Policy: &Public},
 		func(c *Call, _ *NoBody) (report.Auction, error) {
@@ -111,7 +111,7 @@ func (s *Server) routeReports() {
 			if err != nil {
 				return report.Auction{}, err
 			}
-			return s.db.AuctionReport(c, store.AuctionScope{SessionID: id})
+			return s.ro.AuctionReport(c, store.AuctionScope{SessionID: id})
 		})
 	Handle(s, Route{Method: "GET", Path: "/api/v1/reports/commodities", ID: "commodityReport", Summary: "Auction contracts and mission deals per commodity over a period (dates in WIB)", Tag: tag, Policy: &Public, Query: periodQuery},
 		func(c *Call, _ *NoBody) (report.Commodities, error) {
@@ -119,7 +119,7 @@ func (s *Server) routeReports() {
 			if err != nil {
 				return report.Commodities{}, err
 			}
-			return s.db.CommodityReport(c, p)
+			return s.ro.CommodityReport(c, p)
 		})
 	Handle(s, Route{Method: "GET", Path: "/api/v1/reports/flows", ID: "flowReport", Summary: "Origin → destination trade-flow matrices between provinces (auction contracts, mission deals, both) with row and column totals", Tag: tag, Policy: &Public, Query: periodQuery},
 		func(c *Call, _ *NoBody) (report.Flows, error) {
@@ -127,7 +127,7 @@ func (s *Server) routeReports() {
 			if err != nil {
 				return report.Flows{}, err
 			}
-			return s.db.FlowReport(c, p)
+			return s.ro.FlowReport(c, p)
 		})
 	Handle(s, Route{Method: "GET", Path: "/api/v1/reports/settlement", ID: "settlementReport", Summary: "Settlement performance per market: paid on time or late, overdue, completed, defaulted (your markets; an agency its province's)", Tag: tag, Policy: &settlement, Query: periodQuery},
 		func(c *Call, _ *NoBody) (report.Settlement, error) {
@@ -135,7 +135,7 @@ func (s *Server) routeReports() {
 			if err != nil {
 				return report.Settlement{}, err
 			}
-			return s.db.SettlementReport(c, c.Actor, p)
+			return s.ro.SettlementReport(c, c.Actor, p)
 		})
 	priceQuery := []string{"commodity", "grade", "province", "from", "to"}
 	Handle(s, Route{Method: "GET", Path: "/api/v1/prices/history", ID: "priceHistory", Summary: "Daily open, high, low, close and volume of auction prices per commodity, grade and province (days in the province's zone)", Tag: tag, Policy: &Public, Query: priceQuery},
@@ -144,7 +144,7 @@ func (s *Server) routeReports() {
 			if err != nil {
 				return report.PriceHistory{}, err
 			}
-			return s.db.PriceHistory(c, f)
+			return s.ro.PriceHistory(c, f)
 		})
 	HandleRaw(s, Route{Method: "GET", Path: "/api/v1/prices/history.csv", ID: "priceHistoryCsv", Summary: "The price history as CSV (raw integers)", Tag: tag, Policy: &Public, Query: priceQuery, Produces: "text/csv"},
 		func(c *Call) error {
@@ -152,7 +152,7 @@ func (s *Server) routeReports() {
 			if err != nil {
 				return err
 			}
-			h, err := s.db.PriceHistory(c, f)
+			h, err := s.ro.PriceHistory(c, f)
 			if err != nil {
 				return err
 			}
@@ -179,7 +179,7 @@ func (s *Server) routeReports() {
 	}{
 		{"/api/v1/reports/missions", "programmeReport", "The missions programme", &Public, nil,
 			func(c *Call, o export.Options) (*export.Document, error) {
-				p, err := s.db.ProgrammeReport(c)
+				p, err := s.ro.ProgrammeReport(c)
 				return export.ProgrammeDoc(p, o), err
 			}},
 		{"/api/v1/reports/missions/{id}/report", "missionReport", "A mission's report (the PDF with totals, tables and a chart)", &Public, nil,
@@ -188,7 +188,7 @@ func (s *Server) routeReports() {
 				if err != nil {
 					return nil, err
 				}
-				r, err := s.db.MissionReport(c, id)
+				r, err := s.ro.MissionReport(c, id)
 				return export.MissionDoc(r, o), err
 			}},
 		{"/api/v1/reports/markets/{id}/report", "marketReport", "A market's report", &Public, periodQuery,
@@ -201,7 +201,7 @@ func (s *Server) routeReports() {
 				if err != nil {
 					return nil, err
 				}
-				a, err := s.db.AuctionReport(c, store.AuctionScope{MarketID: id, Period: p})
+				a, err := s.ro.AuctionReport(c, store.AuctionScope{MarketID: id, Period: p})
 				return export.AuctionDoc(a, o), err
 			}},
 		{"/api/v1/reports/sessions/{id}/report", "sessionReport", "A session's report", &Public, nil,
@@ -210,7 +210,7 @@ func (s *Server) routeReports() {
 				if err != nil {
 					return nil, err
 				}
-				a, err := s.db.AuctionReport(c, store.AuctionScope{SessionID: id})
+				a, err := s.ro.AuctionReport(c, store.AuctionScope{SessionID: id})
 				return export.AuctionDoc(a, o), err
 			}},
 		{"/api/v1/reports/commodities", "commodityReport", "The per-commodity report", &Public, periodQuery,
@@ -219,7 +219,7 @@ func (s *Server) routeReports() {
 				if err != nil {
 					return nil, err
 				}
-				r, err := s.db.CommodityReport(c, p)
+				r, err := s.ro.CommodityReport(c, p)
 				return export.CommoditiesDoc(r, o), err
 			}},
 		{"/api/v1/reports/flows", "flowReport", "The trade-flow matrix of one source (auction, mission or all)", &Public, append(periodQuery, "source"),
@@ -236,7 +236,7 @@ func (s *Server) routeReports() {
 				default:
 					return nil, niaga.Invalid("source", "all, auction or mission")
 				}
-				f, err := s.db.FlowReport(c, p)
+				f, err := s.ro.FlowReport(c, p)
 				return export.FlowsDoc(f, source, o), err
 			}},
 		{"/api/v1/reports/settlement", "settlementReport", "Settlement performance per market", &settlement, periodQuery,
@@ -245,7 +245,7 @@ func (s *Server) routeReports() {
 				if err != nil {
 					return nil, err
 				}
-				r, err := s.db.SettlementReport(c, c.Actor, p)
+				r, err := s.ro.SettlementReport(c, c.Actor, p)
 				return export.SettlementDoc(r, o), err
 			}},
 	}

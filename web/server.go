@@ -25,6 +25,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Hub fans events out to this instance's watchers (a new one when nil).
 	Hub *live.Hub
+	// Replica, when set, serves reports and price history (a PostgreSQL
+	// read replica); everything that must read its own writes uses DB.
+	Replica *store.DB
 	// SecureCookies sets the Secure flag (behind TLS).
 	SecureCookies bool
 }
@@ -33,6 +36,7 @@ type Config struct {
 // correctness depends on: caches and rate-limit buckets are safe to lose.
 type Server struct {
 	db     *store.DB
+	ro     *store.DB // reports and price history: the replica, or db
 	hub    *live.Hub
 	log    *slog.Logger
 	mux    *http.ServeMux
@@ -61,6 +65,10 @@ func New(cfg Config) *Server {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	s.ro = cfg.Replica
+	if s.ro == nil {
+		s.ro = s.db
 	}
 	s.hub = cfg.Hub
 	if s.hub == nil {

@@ -53,7 +53,7 @@ func main() {
 
 // config holds the flags shared by the subcommands.
 type config struct {
-	db, addr, sync, logLevel string
+	db, readDB, addr, sync, logLevel string
 	secure                   bool
 }
 
@@ -66,6 +66,7 @@ func env(name, def string) string {
 
 func (c *config) flags(fs *flag.FlagSet, dbDefault string) {
 	fs.StringVar(&c.db, "db", env("DB", dbDefault), "SQLite file path or postgres:// URL")
+	fs.StringVar(&c.readDB, "read-db", env("READ_DB", ""), "optional postgres:// URL of a read replica for reports and price history")
 	fs.StringVar(&c.addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address")
 	fs.StringVar(&c.sync, "sync", env("SYNC", "normal"), "SQLite durability: normal or full")
 	fs.StringVar(&c.logLevel, "log", env("LOG", "info"), "log level: debug, info, warn, error")
@@ -190,7 +191,14 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		}
 		log.Info("demo data ready", "admin", demo.Admin, "password", demo.Password)
 	}
-	srv := web.New(web.Config{DB: db, Logger: log, SecureCookies: c.secure})
+	var replica *store.DB
+	if c.readDB != "" {
+		if replica, err = store.Open(ctx, c.readDB, store.Options{Logger: log}); err != nil {
+			return fmt.Errorf("open read replica %s: %w", redact(c.readDB), err)
+		}
+		defer replica.Close()
+	}
+	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure})
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
