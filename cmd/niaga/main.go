@@ -54,7 +54,7 @@ func main() {
 // config holds the flags shared by the subcommands.
 type config struct {
 	db, readDB, addr, sync, logLevel string
-	secure                   bool
+	secure                           bool
 }
 
 func env(name, def string) string {
