@@ -101,5 +101,20 @@ func TestMissionCSVAndXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Log(f.GetSheetList())
+	sheets := f.GetSheetList()
+	if len(sheets) != len(d.Tables)+1 {
+		t.Fatalf("sheets %v for %d tables", sheets, len(d.Tables))
+	}
+	rows, err := f.GetRows(sheets[1]) // by commodity: name, deals, value, realized, share
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := rows[len(rows)-1]
+	if total[2] != "147321766000" || total[4] != "1" {
+		t.Fatalf("totals row %v", total)
+	}
+	style, _ := f.GetCellStyle(sheets[1], "C2")
+	if st, _ := f.GetStyle(style); st == nil || st.CustomNumFmt == nil || *st.CustomNumFmt != `"Rp" #,##0` {
+		t.Fatalf("money format %+v", st)
+	}
 }
