@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -264,8 +265,13 @@ func loopbackSource(target string, n int64) string {
 	if ip == nil || ip.To4() == nil || !ip.IsLoopback() {
 		return ""
 	}
-	return fmt.Sprintf("127.0.%d.%d", 10+n/15/250, 1+(n/15)%250)
+	return fmt.Sprintf("127.%d.%d.%d", loopbackNet, 10+n/15/250, 1+(n/15)%250)
 }
+
+// loopbackNet gives each bench process its own part of 127.0.0.0/8, so
+// several processes setting up at once (the soak script) do not share
+// sign-in addresses.
+var loopbackNet = 1 + os.Getpid()%250
 
 func (r *Runner) session(ctx context.Context, f *fixture, title string, starts, ends time.Time, softClose int) (int64, error) {
 	var s struct {
