@@ -129,22 +129,25 @@ type Result struct {
 	Watchers int     `json:"watchers,omitempty"`
 	Rate     float64 `json:"rate,omitempty"`
 
-	Events             int64   `json:"events,omitempty"`     // committed events published while watched
-	Deliveries         int64   `json:"deliveries,omitempty"` // live frames received by all watchers
-	DeliveriesPerS     float64 `json:"deliveries_per_s,omitempty"`
-	Missed             int64   `json:"missed,omitempty"` // expected live deliveries that never came (or came from the backlog)
-	Reconnects         int64   `json:"reconnects,omitempty"`
-	DeliveryP50ms      float64 `json:"delivery_p50_ms,omitempty"` // server commit → watcher receipt
-	DeliveryP99ms      float64 `json:"delivery_p99_ms,omitempty"`
-	DeliveryMaxMs      float64 `json:"delivery_max_ms,omitempty"`
-	BoardFetches       int64   `json:"board_fetches,omitempty"` // summary refreshes of the deals scenario's boards
-	SetupS             float64 `json:"setup_s"`
-	ClientCPUCores     float64 `json:"client_cpu_cores"`  // CPU used by this load tool, in cores
-	ClientCPUShare     float64 `json:"client_cpu_share"`  // … as a share of the machine (nproc)
-	MachineCPUCores    float64 `json:"machine_cpu_cores"` // CPU busy on the whole machine, in cores
-	NumCPU             int     `json:"nproc"`
-	LoadAvg            string  `json:"loadavg,omitempty"` // 1-minute load average before the run
-	ServerCPUCores     float64 `json:"server_cpu_cores,omitempty"`
+	Events          int64   `json:"events,omitempty"`     // committed events published while watched
+	Deliveries      int64   `json:"deliveries,omitempty"` // live frames received by all watchers
+	DeliveriesPerS  float64 `json:"deliveries_per_s,omitempty"`
+	Missed          int64   `json:"missed,omitempty"` // expected live deliveries that never came (or came from the backlog)
+	Reconnects      int64   `json:"reconnects,omitempty"`
+	DeliveryP50ms   float64 `json:"delivery_p50_ms,omitempty"` // server commit → watcher receipt
+	DeliveryP99ms   float64 `json:"delivery_p99_ms,omitempty"`
+	DeliveryMaxMs   float64 `json:"delivery_max_ms,omitempty"`
+	BoardFetches    int64   `json:"board_fetches,omitempty"` // summary refreshes of the deals scenario's boards
+	SetupS          float64 `json:"setup_s"`
+	ClientCPUCores  float64 `json:"client_cpu_cores"`  // CPU used by this load tool, in cores
+	ClientCPUShare  float64 `json:"client_cpu_share"`  // … as a share of the machine (nproc)
+	MachineCPUCores float64 `json:"machine_cpu_cores"` // CPU busy on the whole machine, in cores
+	NumCPU          int     `json:"nproc"`
+	LoadAvg         string  `json:"loadavg,omitempty"` // 1-minute load average before the run
+	ServerCPUCores  float64 `json:"server_cpu_cores,omitempty"`
+	// CPU per request is steadier than throughput on a shared machine.
+	ClientCPUPerReq    float64 `json:"client_cpu_us_per_req,omitempty"`
+	ServerCPUPerReq    float64 `json:"server_cpu_us_per_req,omitempty"`
 	ServerRSSMB        float64 `json:"server_rss_mb,omitempty"`
 	ServerKBPerWatcher float64 `json:"server_kb_per_watcher,omitempty"` // RSS growth from connecting the watchers
 }
@@ -257,13 +260,21 @@ func (m *meter) stop(res *Result) {
 	if wall <= 0 {
 		return
 	}
-	res.ClientCPUCores = round((selfCPU()-m.self).Seconds()/wall, 3)
+	self := selfCPU() - m.self
+	res.ClientCPUCores = round(self.Seconds()/wall, 3)
+	if res.Requests > 0 {
+		res.ClientCPUPerReq = round(float64(self.Microseconds())/float64(res.Requests), 1)
+	}
 	res.ClientCPUShare = round(res.ClientCPUCores/float64(runtime.NumCPU()), 3)
 	if busy, total := machineCPU(); total > m.total {
 		res.MachineCPUCores = round(float64(busy-m.busy)/float64(total-m.total)*float64(runtime.NumCPU()), 3)
 	}
 	if m.serverPID > 0 {
-		res.ServerCPUCores = round((procCPU(m.serverPID)-m.server).Seconds()/wall, 3)
+		srv := procCPU(m.serverPID) - m.server
+		res.ServerCPUCores = round(srv.Seconds()/wall, 3)
+		if res.Requests > 0 {
+			res.ServerCPUPerReq = round(float64(srv.Microseconds())/float64(res.Requests), 1)
+		}
 		res.ServerRSSMB = round(float64(procRSS(m.serverPID))/(1<<20), 1)
 	}
 }
