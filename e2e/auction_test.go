@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -137,7 +138,13 @@ func TestLiveBidding(t *testing.T) {
 	if endsAfter-endsBefore < 50_000 {
 		t.Fatalf("the soft close did not move the end: %d → %d", endsBefore, endsAfter)
 	}
+	// The swapped-in countdown shows the end time until the next tick of
+	// the page's clock turns it into minutes and seconds: wait for that.
 	leftAfter := b.text("#lot-countdown")
+	for deadline := time.Now().Add(3 * time.Second); !countdownText.MatchString(leftAfter) && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		leftAfter = b.text("#lot-countdown")
+	}
 	if secs(leftAfter) <= secs(leftBefore)+30 {
 		t.Fatalf("countdown %q before, %q after: not extended", leftBefore, leftAfter)
 	}
@@ -178,6 +185,8 @@ func (b *tab) waitSSE() {
 }
 
 // secs reads a countdown "1:02:03" or "2:03" as seconds.
+var countdownText = regexp.MustCompile(`^\d+(:\d\d)+$`)
+
 func secs(s string) int {
 	n := 0
 	for _, part := range strings.Split(s, ":") {
