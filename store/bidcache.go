@@ -22,8 +22,10 @@ import (
 //     another process has committed to the file (PRAGMA data_version on the
 //     write connection, read once per batch under the write lock).
 //
-// Only the bid loop uses it (one goroutine on SQLite). PostgreSQL has none:
-// other instances write the same rows, and the rows must be locked anyway.
+// Only the bid loop uses it (one goroutine on SQLite). On PostgreSQL,
+// where other instances write the same rows, each batch has its own,
+// filled while it locks the rows it will write (see lockBatch) and
+// dropped at its end.
 type bidCache struct {
 	valid       bool
 	gen         uint64

@@ -32,6 +32,13 @@ type wireEvent struct {
 // qEvent records an event (a hot statement: every bid makes one).
 const qEvent = "INSERT INTO events (topic, kind, data, at) VALUES ($1,$2,$3,$4)"
 
+// qEventNotify records an event and notifies it in one statement
+// (PostgreSQL).
+const qEventNotify = `WITH e AS (INSERT INTO events (topic, kind, data, at) VALUES ($1, $2, $3, $4) RETURNING id)
+	SELECT e.id, pg_notify($5, CASE WHEN octet_length(w.whole) > 7900 THEN w.bare ELSE w.whole END)
+	FROM e, LATERAL (SELECT json_build_object('i', e.id, 't', $1::text, 'k', $2::text, 'd', $3::json, 'a', $4::bigint)::text AS whole,
+		json_build_object('i', e.id, 't', $1::text, 'k', $2::text, 'a', $4::bigint)::text AS bare) w`
+
 // rawEvent is an event payload already encoded as a JSON object.
 type rawEvent []byte
 
@@ -47,23 +54,20 @@ func (tx *Tx) Emit(ctx context.Context, topic, kind string, v any) (int64, error
 			return 0, err
 		}
 	}
+	if tx.db.Engine == Postgres {
+		// One round trip: the row and its notification (a wireEvent; past
+		// NOTIFY's 8000-byte limit without the data, which listeners read
+		// from the row).
+		var id int64
+		var void any
+		err := tx.QueryRow(ctx, qEventNotify, topic, kind, string(data), micros(tx.Now), notifyChannel).Scan(&id, &void)
+		return id, tx.db.classify(err)
+	}
 	id, err := tx.hotInsertID(ctx, qEvent, topic, kind, string(data), micros(tx.Now))
 	if err != nil {
 		return 0, err
 	}
 	e := &live.Event{ID: id, Topic: topic, Kind: kind, Data: data, At: tx.Now}
-	if tx.db.Engine == Postgres {
-		w := wireEvent{ID: id, Topic: topic, Kind: kind, Data: data, At: micros(tx.Now)}
-		payload, _ := json.Marshal(w)
-		if len(payload) > 7900 { // NOTIFY's limit is 8000 bytes: send the id, listeners read the row
-			w.Data = nil
-			payload, _ = json.Marshal(w)
-		}
-		if _, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", notifyChannel, string(payload)); err != nil {
-			return 0, err
-		}
-		return id, nil
-	}
 	if tx.db.hub != nil {
 		tx.AfterCommit(func() { e.Committed = tx.committed; tx.db.hub.Publish(e) })
 	}
