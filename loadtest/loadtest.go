@@ -56,6 +56,10 @@ type Config struct {
 	// ServerPID, when the server runs on this machine, lets the report
 	// include the server's CPU and resident memory (Linux /proc).
 	ServerPID int
+	// ServerPprof is the server's profiler (niaga bench serve --pprof):
+	// the watchers scenario reads the Go heap and stacks there, after a
+	// collection, before and after connecting the watchers.
+	ServerPprof string
 	// Log receives progress lines (setup steps); nil is silent.
 	Log func(format string, args ...any)
 }
@@ -150,6 +154,9 @@ type Result struct {
 	ServerCPUPerReq    float64 `json:"server_cpu_us_per_req,omitempty"`
 	ServerRSSMB        float64 `json:"server_rss_mb,omitempty"`
 	ServerKBPerWatcher float64 `json:"server_kb_per_watcher,omitempty"` // RSS growth from connecting the watchers
+	// ServerHeapKBPerWatcher is the growth of the server's Go heap and
+	// stacks (after a collection) per connected watcher.
+	ServerHeapKBPerWatcher float64 `json:"server_heap_kb_per_watcher,omitempty"`
 }
 
 // JSON is the result as one line.
@@ -569,4 +576,35 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// serverMem reads the Go heap in use plus goroutine stacks of the server
+// from its profiler, after a collection (gc=1).
+func (r *Runner) serverMem(ctx context.Context) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(r.cfg.ServerPprof, "/")+"/debug/pprof/heap?gc=1&debug=1", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := r.hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, line := range strings.Split(string(b), "\n") {
+		for _, k := range []string{"# HeapInuse = ", "# StackInuse = "} {
+			if v, ok := strings.CutPrefix(line, k); ok {
+				n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+				total += n
+			}
+		}
+	}
+	if total == 0 {
+		return 0, fmt.Errorf("no memory statistics at %s", r.cfg.ServerPprof)
+	}
+	return total, nil
 }

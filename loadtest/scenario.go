@@ -196,9 +196,14 @@ func (r *Runner) watchers(ctx context.Context, res *Result, setupStart time.Time
 	if err != nil {
 		return err
 	}
-	var rss0 int64
+	var rss0, mem0 int64
 	if r.cfg.ServerPID > 0 {
 		rss0 = procRSS(r.cfg.ServerPID)
+	}
+	if r.cfg.ServerPprof != "" {
+		if mem0, err = r.serverMem(ctx); err != nil {
+			return err
+		}
 	}
 	wctx, stopWatchers := context.WithCancel(ctx)
 	defer stopWatchers()
@@ -210,6 +215,13 @@ func (r *Runner) watchers(ctx context.Context, res *Result, setupStart time.Time
 	if r.cfg.ServerPID > 0 {
 		time.Sleep(500 * time.Millisecond)
 		res.ServerKBPerWatcher = round(float64(procRSS(r.cfg.ServerPID)-rss0)/1024/float64(nw), 2)
+	}
+	if r.cfg.ServerPprof != "" {
+		mem1, err := r.serverMem(ctx)
+		if err != nil {
+			return err
+		}
+		res.ServerHeapKBPerWatcher = round(float64(mem1-mem0)/1024/float64(nw), 2)
 	}
 	res.SetupS = round(time.Since(setupStart).Seconds(), 3)
 

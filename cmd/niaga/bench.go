@@ -35,6 +35,7 @@ Flags:
   --rate R          events per second in the watchers scenario (default 100)
   --admin, --password   an admin account (default: the demo admin)
   --server-pid PID  the server's process on this machine: adds its CPU and memory to the report
+  --server-pprof URL  the server's profiler (niaga bench serve --pprof): watchers adds Go memory per watcher
 `
 
 // benchCmd runs the load tool, or a server with a profiler for it.
@@ -67,6 +68,7 @@ func benchCmd(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.Admin, "admin", demo.Admin, "admin email")
 	fs.StringVar(&cfg.Password, "password", env("BENCH_PASSWORD", demo.Password), "admin password (or NIAGA_BENCH_PASSWORD)")
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process id (optional)")
+	fs.StringVar(&cfg.ServerPprof, "server-pprof", "", "the server's profiler URL, e.g. http://127.0.0.1:6060 (optional)")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	fs.Parse(args[1:])
 	if fs.NArg() > 0 {
