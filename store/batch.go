@@ -170,6 +170,9 @@ func (db *DB) runBatch(batch []*bidJob) {
 				return txErr
 			}
 		}
+		if tx.pend != nil {
+			return tx.pend.flush(ctx, tx)
+		}
 		return nil
 	})
 	if err != nil && cache != nil {
@@ -208,6 +211,12 @@ func (db *DB) placeBidAlone(ctx context.Context, req BidRequest) (BidResult, err
 // applyBid places one bid of a batch. jobErr refuses this bid alone;
 // txErr means the transaction can no longer commit.
 func (tx *Tx) applyBid(ctx context.Context, req BidRequest) (res BidResult, jobErr, txErr error) {
+	if tx.pend != nil && !tx.decidable(req) {
+		// This bid reads the database: it must see the batch's writes.
+		if err := tx.pend.flush(ctx, tx); err != nil {
+			return BidResult{}, nil, tx.db.classify(err)
+		}
+	}
 	nAfter, nAudit := len(tx.after), len(tx.audit)
 	tx.job = bidJobState{}
 	res, err := tx.placeBid(ctx, req)
@@ -270,6 +279,9 @@ func (tx *Tx) lockBatch(ctx context.Context, jobs []*bidJob, c *bidCache) error 
 		return err
 	}
 	rows.Close()
+	if err := tx.prepareDeferred(ctx, jobs); err != nil {
+		return err
+	}
 	accts := make([]acctKey, 0, len(jobs))
 	for _, j := range jobs {
 		if m, ok := market[j.req.LotID]; ok && j.req.Actor != nil {
@@ -303,4 +315,53 @@ func (tx *Tx) lockBatch(ctx context.Context, jobs []*bidJob, c *bidCache) error 
 		c.accts[k] = a
 	}
 	return rows.Err()
+}
+
+// prepareDeferred sets a PostgreSQL batch up to collect its english bids'
+// writes (see pgPending): ids drawn once the lots are locked, and the
+// idempotency records of the batch's keys read at once.
+func (tx *Tx) prepareDeferred(ctx context.Context, jobs []*bidJob) error {
+	p := newPGPending()
+	if err := p.draw(ctx, tx, len(jobs)); err != nil {
+		return err
+	}
+	var keys []string
+	for _, j := range jobs {
+		if j.req.IdemKey != "" && j.req.Actor != nil {
+			keys = append(keys, bidIdemKey(j.req))
+		}
+	}
+	if len(keys) > 0 {
+		rows, err := tx.Query(ctx, "SELECT key, op, body FROM idempotency WHERE key = ANY($1)", keys)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k, op, body string
+			if err := rows.Scan(&k, &op, &body); err != nil {
+				return err
+			}
+			p.idemSeen[k] = [2]string{op, body}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	tx.pend = p
+	return nil
+}
+
+// decidable reports whether a bid can be decided from the batch's cache
+// alone: an english lot and the bidder's account are both in it.
+func (tx *Tx) decidable(req BidRequest) bool {
+	if tx.cache == nil || req.Actor == nil {
+		return false
+	}
+	r, ok := tx.cache.lots[req.LotID]
+	if !ok {
+		return false
+	}
+	_, ok = tx.cache.accts[acctKey{r.MarketID, req.Actor.OrgID}]
+	return ok
 }

@@ -177,9 +177,18 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 	}
 	var idemKey string
 	if req.IdemKey != "" {
-		idemKey = "bid:" + strconv.FormatInt(a.UserID, 10) + ":" + req.IdemKey
+		idemKey = bidIdemKey(req)
 		var op, body string
-		err := tx.hotRow(ctx, qIdemGet, idemKey).Scan(&op, &body)
+		var err error
+		if tx.pend != nil { // read for the whole batch by lockBatch
+			if v, ok := tx.pend.idemSeen[idemKey]; ok {
+				op, body = v[0], v[1]
+			} else {
+				err = sql.ErrNoRows
+			}
+		} else {
+			err = tx.hotRow(ctx, qIdemGet, idemKey).Scan(&op, &body)
+		}
 		if err == nil {
 			if op != "lot:"+strconv.FormatInt(req.LotID, 10) {
 				return BidResult{}, niaga.Errorf(niaga.CodeConflict, "Idempotency-Key already used for another request")
@@ -258,11 +267,19 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 	}
 	if idemKey != "" {
 		body, _ := json.Marshal(res)
-		if _, err := tx.hotExec(ctx, qIdemPut, idemKey, a.UserID, "lot:"+strconv.FormatInt(req.LotID, 10), 201, string(body), micros(tx.Now)); err != nil {
+		op := "lot:" + strconv.FormatInt(req.LotID, 10)
+		if tx.pend != nil {
+			tx.pend.idempotent(idemKey, a.UserID, op, string(body))
+		} else if _, err := tx.hotExec(ctx, qIdemPut, idemKey, a.UserID, op, 201, string(body), micros(tx.Now)); err != nil {
 			return BidResult{}, err
 		}
 	}
 	return res, nil
+}
+
+// bidIdemKey is where a bid's Idempotency-Key is kept: per user.
+func bidIdemKey(req BidRequest) string {
+	return "bid:" + strconv.FormatInt(req.Actor.UserID, 10) + ":" + req.IdemKey
 }
 
 // eventJSON builds an event payload without reflection. Keys must be
@@ -375,33 +392,16 @@ func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, re
 		return "", nil, ruleError(err)
 	}
 	tx.writing()
-	bidID, err := tx.insertBid(ctx, r, req, "buy", out.Price, maxPrice, r.Quantity)
-	if err != nil {
-		return "", nil, err
-	}
-	if ns.EndsAt.Equal(s.EndsAt) && ns.Extensions == s.Extensions {
-		_, err = tx.hotExec(ctx, qLotEnglish, ns.Leader, ns.LeaderMax, ns.Price, ns.Bids, r.ID)
-	} else {
-		_, err = tx.hotExec(ctx, qLotExtend, ns.Leader, ns.LeaderMax, ns.Price, ns.Bids, micros(ns.EndsAt), ns.Extensions, r.ID)
-	}
-	if err != nil {
-		return "", nil, err
-	}
-	// The leader's commitment is its maximum; an outbid buyer is released.
-	// When the leader's proxy answered, its maximum and commitment stand.
-	if ns.Leader != s.Leader || ns.LeaderMax != s.LeaderMax {
-		leaderValue, _ := niaga.MulInt64(ns.LeaderMax, r.Quantity)
-		if err := tx.setCommitment(ctx, r, ns.Leader, leaderValue); err != nil {
-			return "", nil, err
-		}
-	}
-	if s.Leader != 0 && s.Leader != ns.Leader {
-		if _, err := tx.hotExec(ctx, qUncommit, r.ID, s.Leader); err != nil {
-			return "", nil, err
-		}
-	}
 	after := *r
 	after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, after.EndsAt, after.Extensions = ns.Leader, ns.LeaderMax, ns.Price, int64(ns.Bids), ns.EndsAt, int64(ns.Extensions)
+	var bidID int64
+	if tx.pend != nil {
+		if bidID, err = tx.pend.bid(r, &after, req, out.Price, maxPrice); err != nil {
+			return "", nil, err
+		}
+	} else if bidID, err = tx.englishWrites(ctx, r, &after, req, out.Price, maxPrice); err != nil {
+		return "", nil, err
+	}
 	tx.cache.applied(r, &after)
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: out.Price, Leading: out.Leading, MinNext: out.MinNext,
 		EndsAt: out.EndsAt, Extended: out.Extended, At: req.At}
@@ -412,6 +412,36 @@ func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, re
 	return kind, newEventJSON().time("at", req.At).int("bid_count", int64(ns.Bids)).int("bid_id", bidID).time("ends_at", out.EndsAt).
 		bool("extended", out.Extended).str("kind", kind).int("leader_org_id", ns.Leader).int("lot_id", r.ID).int("min_next", out.MinNext).
 		int("price", out.Price).done(), nil
+}
+
+// englishWrites writes an accepted english bid statement by statement:
+// the bid, the lot's new state (its end only when extended: an indexed
+// column), and the commitments — the leader's is its maximum; an outbid
+// buyer is released; when the leader's proxy answered, nothing moves.
+func (tx *Tx) englishWrites(ctx context.Context, r, after *lotRow, req BidRequest, price, maxPrice int64) (int64, error) {
+	bidID, err := tx.insertBid(ctx, r, req, "buy", price, maxPrice, r.Quantity)
+	if err != nil {
+		return 0, err
+	}
+	if after.EndsAt.Equal(r.EndsAt) && after.Extensions == r.Extensions {
+		_, err = tx.hotExec(ctx, qLotEnglish, after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, r.ID)
+	} else {
+		_, err = tx.hotExec(ctx, qLotExtend, after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, micros(after.EndsAt), after.Extensions, r.ID)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if after.LeaderOrg != r.LeaderOrg || after.leaderMax != r.leaderMax {
+		if err := tx.setCommitment(ctx, r, after.LeaderOrg, englishCommitment(after, after.LeaderOrg)); err != nil {
+			return 0, err
+		}
+	}
+	if r.LeaderOrg != 0 && r.LeaderOrg != after.LeaderOrg {
+		if _, err := tx.hotExec(ctx, qUncommit, r.ID, r.LeaderOrg); err != nil {
+			return 0, err
+		}
+	}
+	return bidID, nil
 }
 
 func (tx *Tx) bidSealed(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {

@@ -337,7 +337,8 @@ type Tx struct {
 
 	stmts map[string]*sql.Stmt // hot statements bound to this transaction
 	job   bidJobState          // the batch's current bid (see applyBid)
-	cache *bidCache            // a SQLite bid batch's read cache
+	cache *bidCache            // a bid batch's read cache
+	pend  *pgPending           // a PostgreSQL bid batch's collected writes
 }
 
 // prepareHot prepares the hot statements on the SQLite write connection,
