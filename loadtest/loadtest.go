@@ -62,11 +62,26 @@ type Config struct {
 	ServerPprof string
 	// Log receives progress lines (setup steps); nil is silent.
 	Log func(format string, args ...any)
+
+	hosts []string // host:port of every target instance
 }
 
 func (c *Config) defaults() error {
 	if c.Target == "" {
 		return errors.New("a --target URL is required")
+	}
+	// Several instances: --target a,b,c. Setup goes to the first; the
+	// measured connections are spread over all of them (connection i
+	// talks to instance i mod n), as a load balancer would.
+	targets := strings.Split(c.Target, ",")
+	c.Target = targets[0]
+	c.hosts = nil
+	for _, t := range targets {
+		u, err := url.Parse(strings.TrimRight(t, "/"))
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("--target must be http:// URLs, got %q", t)
+		}
+		c.hosts = append(c.hosts, u.Host)
 	}
 	u, err := url.Parse(c.Target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -512,6 +527,11 @@ func (r *Runner) closedLoop(ctx context.Context, res *Result, conns int, fn op) 
 
 // request sends one request and reads the whole answer into w.buf.
 func (r *Runner) request(ctx context.Context, w *worker, method string, u *url.URL, auth string, body []byte) (int, error) {
+	if n := len(r.cfg.hosts); n > 1 {
+		other := *u
+		other.Host = r.cfg.hosts[w.id%n]
+		u = &other
+	}
 	req := &http.Request{Method: method, URL: u, Host: u.Host, Header: make(http.Header, 3), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
 	req = req.WithContext(ctx)
 	if auth != "" {
