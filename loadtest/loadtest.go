@@ -142,6 +142,11 @@ type Result struct {
 	// same run (present when the ceiling ran first).
 	CeilingRatio       float64 `json:"ceiling_ratio,omitempty"`
 	WritesCeilingRatio float64 `json:"writes_ceiling_ratio,omitempty"`
+	// CPUCeilingRatio is the ceiling's CPU per request (client and server)
+	// over this scenario's: the same comparison, but by cost, so it holds
+	// when other processes take CPU between the two runs (needs
+	// --server-pid).
+	CPUCeilingRatio float64 `json:"cpu_ceiling_ratio,omitempty"`
 
 	Lots     int     `json:"lots,omitempty"`
 	Buyers   int     `json:"buyers,omitempty"`
@@ -182,11 +187,12 @@ func (r *Result) JSON() string {
 
 // Runner runs scenarios against one target, reusing the data it set up.
 type Runner struct {
-	cfg     Config
-	hc      *http.Client
-	fx      *fixture
-	ceiling float64 // requests/s of the last ceiling run
-	engine  string
+	cfg        Config
+	hc         *http.Client
+	fx         *fixture
+	ceiling    float64 // requests/s of the last ceiling run
+	ceilingCPU float64 // its client + server CPU µs per request
+	engine     string
 }
 
 // New checks the config and builds the client.
@@ -252,9 +258,13 @@ func (r *Runner) Run(ctx context.Context, scenario string) (*Result, error) {
 	}
 	if scenario == "ceiling" {
 		r.ceiling = res.RequestsPerS
+		r.ceilingCPU = res.ClientCPUPerReq + res.ServerCPUPerReq
 	} else if r.ceiling > 0 {
 		res.CeilingRatio = round(res.RequestsPerS/r.ceiling, 4)
 		res.WritesCeilingRatio = round(res.WritesPerS/r.ceiling, 4)
+		if cost := res.ClientCPUPerReq + res.ServerCPUPerReq; r.ceilingCPU > 0 && res.ServerCPUPerReq > 0 && cost > 0 {
+			res.CPUCeilingRatio = round(r.ceilingCPU/cost, 4)
+		}
 	}
 	return res, nil
 }
