@@ -342,6 +342,19 @@ func TestConcurrentBidsMatchReplay(t *testing.T) {
 		if got.Price != s.Price || got.LeaderOrg != s.Leader || got.BidCount != int64(s.Bids) {
 			t.Fatalf("final state %+v, replay %+v", got, s)
 		}
+		// Every committed bid is in the audit chain, and the chain holds.
+		audited, err := db.AuditedBidIDs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range bids {
+			if !audited[b.ID] {
+				t.Fatalf("bid %d is not in the audit log", b.ID)
+			}
+		}
+		if broken, _, err := db.VerifyAudit(ctx); err != nil || broken != 0 {
+			t.Fatalf("audit chain broken at %d: %v", broken, err)
+		}
 		t.Logf("%d bids accepted of 400", len(bids))
 	})
 }

@@ -170,6 +170,9 @@ func (db *DB) runBatch(batch []*bidJob) {
 				return txErr
 			}
 		}
+		if err := tx.auditBids(live); err != nil {
+			return err
+		}
 		if tx.pend != nil {
 			return tx.pend.flush(ctx, tx)
 		}
@@ -202,10 +205,46 @@ func (db *DB) placeBidAlone(ctx context.Context, req BidRequest) (BidResult, err
 	var res BidResult
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var err error
-		res, err = tx.placeBid(ctx, req)
-		return err
+		if res, err = tx.placeBid(ctx, req); err != nil {
+			return err
+		}
+		return tx.auditBids([]*bidJob{{req: req, res: res}})
 	})
 	return res, err
+}
+
+// auditedBid is one accepted bid as the audit log records it.
+type auditedBid struct {
+	BidID    int64     `json:"bid_id"`
+	LotID    int64     `json:"lot_id"`
+	UserID   int64     `json:"user_id"`
+	OrgID    int64     `json:"org_id"`
+	Side     string    `json:"side,omitempty"`
+	Price    int64     `json:"price,omitempty"`
+	MaxPrice int64     `json:"max_price,omitempty"`
+	Quantity int64     `json:"quantity,omitempty"`
+	Result   int64     `json:"result_price"`
+	At       time.Time `json:"at"`
+}
+
+// auditBids appends one audit record for the bids a transaction accepted
+// (replays of an Idempotency-Key changed nothing and are left out): every
+// bid is a state change, and one record per commit group keeps the chain's
+// cost per bid small.
+func (tx *Tx) auditBids(jobs []*bidJob) error {
+	var bids []auditedBid
+	for _, j := range jobs {
+		if j.err != nil || j.res.Replayed || j.res.BidID == 0 {
+			continue
+		}
+		in := j.req.In
+		bids = append(bids, auditedBid{BidID: j.res.BidID, LotID: j.req.LotID, UserID: j.req.Actor.UserID, OrgID: j.req.Actor.OrgID,
+			Side: in.Side, Price: in.Price, MaxPrice: in.MaxPrice, Quantity: in.Quantity, Result: j.res.Price, At: j.req.At})
+	}
+	if len(bids) == 0 {
+		return nil
+	}
+	return tx.Audit(nil, "bids.place", "lot", bids[0].LotID, nil, bids)
 }
 
 // applyBid places one bid of a batch. jobErr refuses this bid alone;

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 
 	"niaga"
 )
@@ -31,4 +32,28 @@ func (db *DB) BidsForReplay(ctx context.Context, lotID int64) ([]niaga.Bid, erro
 		out = append(out, b)
 	}
 	return out, rows.Err()
+}
+
+// AuditedBidIDs returns the bid ids recorded by "bids.place" audit records.
+func (db *DB) AuditedBidIDs(ctx context.Context) (map[int64]bool, error) {
+	rows, err := db.query(ctx, "SELECT after FROM audit_log WHERE action = 'bids.place'")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := map[int64]bool{}
+	for rows.Next() {
+		var after string
+		if err := rows.Scan(&after); err != nil {
+			return nil, err
+		}
+		var bids []auditedBid
+		if err := json.Unmarshal([]byte(after), &bids); err != nil {
+			return nil, err
+		}
+		for _, b := range bids {
+			ids[b.BidID] = true
+		}
+	}
+	return ids, rows.Err()
 }
