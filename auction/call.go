@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"niaga"
 )
 
 // Side is the side of a call-market order.
@@ -134,10 +136,10 @@ func Clear(orders []Order) Clearing {
 		var ok bool
 		if o.Side == Buy {
 			buys = append(buys, e)
-			totalBuy, ok = addInt64(totalBuy, o.Qty)
+			totalBuy, ok = niaga.AddInt64(totalBuy, o.Qty)
 		} else {
 			sells = append(sells, e)
-			totalSell, ok = addInt64(totalSell, o.Qty)
+			totalSell, ok = niaga.AddInt64(totalSell, o.Qty)
 		}
 		overflow = overflow || !ok
 	}

@@ -3,6 +3,8 @@ package auction
 import (
 	"math"
 	"time"
+
+	"niaga"
 )
 
 // EnglishParams are the fixed rules of an english lot.
@@ -70,7 +72,7 @@ func EnglishMinNext(p EnglishParams, s EnglishState) int64 {
 	if s.Leader == 0 {
 		return p.Reserve
 	}
-	m, ok := addInt64(s.Price, p.Increment)
+	m, ok := niaga.AddInt64(s.Price, p.Increment)
 	if !ok {
 		return math.MaxInt64
 	}
@@ -124,7 +126,7 @@ func EnglishBid(p EnglishParams, s EnglishState, bidder int64, maxPrice int64, n
 
 	case bidder == s.Leader:
 		if maxPrice <= s.LeaderMax {
-			min, ok := addInt64(s.LeaderMax, 1)
+			min, ok := niaga.AddInt64(s.LeaderMax, 1)
 			if !ok {
 				return s, EnglishOutcome{}, tooLarge("price")
 			}
@@ -134,7 +136,7 @@ func EnglishBid(p EnglishParams, s EnglishState, bidder int64, maxPrice int64, n
 		out.Raised = true
 
 	default:
-		min, ok := addInt64(s.Price, p.Increment)
+		min, ok := niaga.AddInt64(s.Price, p.Increment)
 		if !ok {
 			return s, EnglishOutcome{}, tooLarge("price")
 		}
@@ -172,7 +174,7 @@ func EnglishBid(p EnglishParams, s EnglishState, bidder int64, maxPrice int64, n
 
 // capAdd returns min(a+b, limit) without overflowing.
 func capAdd(a, b, limit int64) int64 {
-	if v, ok := addInt64(a, b); ok && v < limit {
+	if v, ok := niaga.AddInt64(a, b); ok && v < limit {
 		return v
 	}
 	return limit

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"niaga"
 )
 
 func asError(err error, e **Error) bool { return errors.As(err, e) }
@@ -91,13 +93,13 @@ func TestValue(t *testing.T) {
 	if _, err := Value(-1, 2); CodeOf(err) != CodeInvalid {
 		t.Fatal("negative accepted")
 	}
-	if v, ok := mulInt64(math.MinInt64, -1); ok {
+	if v, ok := niaga.MulInt64(math.MinInt64, -1); ok {
 		t.Fatal("MinInt64 * -1", v)
 	}
-	if _, ok := addInt64(math.MaxInt64, 1); ok {
+	if _, ok := niaga.AddInt64(math.MaxInt64, 1); ok {
 		t.Fatal("add overflow")
 	}
-	if _, ok := addInt64(math.MinInt64, -1); ok {
+	if _, ok := niaga.AddInt64(math.MinInt64, -1); ok {
 		t.Fatal("add underflow")
 	}
 }
