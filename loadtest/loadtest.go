@@ -34,6 +34,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // Scenarios lists the scenario names in the order "all" runs them: the
@@ -188,7 +190,8 @@ func (r *Result) JSON() string {
 // Runner runs scenarios against one target, reusing the data it set up.
 type Runner struct {
 	cfg        Config
-	hc         *http.Client
+	hc         *http.Client // setup, event streams, profiler: not measured
+	targets    []target     // the measured loops' clients, one per host
 	fx         *fixture
 	ceiling    float64 // requests/s of the last ceiling run
 	ceilingCPU float64 // its client + server CPU µs per request
@@ -200,14 +203,55 @@ func New(cfg Config) (*Runner, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	return &Runner{cfg: cfg, hc: newClient(cfg.Conns)}, nil
+	r := &Runner{cfg: cfg, hc: newClient(cfg.Conns)}
+	tls := strings.HasPrefix(cfg.Target, "https:")
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
+	for _, h := range cfg.hosts {
+		r.targets = append(r.targets, target{base: scheme + h, hc: newHostClient(h, tls, cfg.Conns)})
+	}
+	return r, nil
 }
 
 // Close releases idle connections.
-func (r *Runner) Close() { r.hc.CloseIdleConnections() }
+func (r *Runner) Close() {
+	r.hc.CloseIdleConnections()
+	for _, t := range r.targets {
+		t.hc.CloseIdleConnections()
+	}
+}
 
-// newClient is a keep-alive client sized so that every worker keeps its own
-// connection: the load generator must not be the bottleneck.
+// target is one target instance of the measured loops.
+type target struct {
+	base string // scheme://host:port
+	hc   *fasthttp.HostClient
+}
+
+// newHostClient is the measured loops' client for one host: fasthttp,
+// which reuses its buffers and allocates nothing per request in the steady
+// state, so the load generator takes as little as possible of the CPU it
+// shares with the server. Every worker keeps its own keep-alive connection;
+// the extra connections are for the deals scenario's board refreshes.
+func newHostClient(host string, tls bool, conns int) *fasthttp.HostClient {
+	return &fasthttp.HostClient{
+		Addr:                     host,
+		IsTLS:                    tls,
+		NoDefaultUserAgentHeader: true,
+		DisablePathNormalizing:   true,
+		MaxConns:                 conns + 64,
+		MaxConnWaitTimeout:       30 * time.Second,
+		MaxIdleConnDuration:      90 * time.Second,
+		ReadTimeout:              30 * time.Second,
+		WriteTimeout:             30 * time.Second,
+		ReadBufferSize:           8 << 10,
+		WriteBufferSize:          4 << 10,
+	}
+}
+
+// newClient is the keep-alive net/http client of the unmeasured requests
+// (setup, event streams, the server's profiler).
 func newClient(conns int) *http.Client {
 	tr := &http.Transport{
 		Proxy:                 nil,
@@ -460,11 +504,16 @@ func percentiles(d []time.Duration) (p50, p90, p99, mx float64) {
 // write was committed.
 type op func(ctx context.Context, w *worker) (status int, code string, wrote bool)
 
-// worker is one closed-loop connection's state.
+// worker is one closed-loop connection's state; its request and response
+// are reused from one request to the next.
 type worker struct {
-	id  int
-	rng uint64
-	buf []byte
+	id   int
+	rng  uint64
+	buf  []byte // the last answer's body
+	body []byte // scratch for the next request's body
+	uri  []byte // scratch for the next request's URI
+	req  fasthttp.Request
+	resp fasthttp.Response
 }
 
 // next is a fast per-worker pseudo-random number (splitmix64).
@@ -535,56 +584,32 @@ func (r *Runner) closedLoop(ctx context.Context, res *Result, conns int, fn op) 
 	m.stop(res)
 }
 
-// request sends one request and reads the whole answer into w.buf.
-func (r *Runner) request(ctx context.Context, w *worker, method string, u *url.URL, auth string, body []byte) (int, error) {
-	if n := len(r.cfg.hosts); n > 1 {
-		other := *u
-		other.Host = r.cfg.hosts[w.id%n]
-		u = &other
-	}
-	req := &http.Request{Method: method, URL: u, Host: u.Host, Header: make(http.Header, 3), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
-	req = req.WithContext(ctx)
-	if auth != "" {
-		req.Header["Authorization"] = []string{auth}
-	}
-	if body != nil {
-		req.Header["Content-Type"] = []string{"application/json"}
-		req.ContentLength = int64(len(body))
-		req.Body = io.NopCloser(&byteReader{b: body})
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(&byteReader{b: body}), nil }
-	}
-	resp, err := r.hc.Do(req)
-	if err != nil {
+// request sends one request to the worker's host (worker i talks to host
+// i mod n) and copies the whole answer into w.buf. The status is 0 when the
+// request failed before an answer (network error, timeout, cancelled run).
+// body must stay unchanged until request returns.
+func (r *Runner) request(ctx context.Context, w *worker, method, path, auth string, body []byte) (int, error) {
+	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	w.buf = w.buf[:0]
-	for {
-		if len(w.buf) == cap(w.buf) {
-			w.buf = append(w.buf, 0)[:len(w.buf)]
-		}
-		n, err := resp.Body.Read(w.buf[len(w.buf):cap(w.buf)])
-		w.buf = w.buf[:len(w.buf)+n]
-		if err != nil {
-			break
-		}
+	t := &r.targets[w.id%len(r.targets)]
+	req, resp := &w.req, &w.resp
+	req.Reset()
+	req.Header.SetMethod(method)
+	w.uri = append(append(w.uri[:0], t.base...), path...)
+	req.SetRequestURIBytes(w.uri) // the Host header is taken from it
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
-}
-
-// byteReader is a minimal bytes.Reader.
-type byteReader struct {
-	b []byte
-	i int
-}
-
-func (r *byteReader) Read(p []byte) (int, error) {
-	if r.i >= len(r.b) {
-		return 0, io.EOF
+	if body != nil {
+		req.Header.SetContentType("application/json")
+		req.SetBodyRaw(body)
 	}
-	n := copy(p, r.b[r.i:])
-	r.i += n
-	return n, nil
+	if err := t.hc.Do(req, resp); err != nil {
+		return 0, err
+	}
+	w.buf = append(w.buf[:0], resp.Body()...)
+	return resp.StatusCode(), nil
 }
 
 // problemCode extracts "code" from a problem+json body without a full decode.

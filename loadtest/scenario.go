@@ -4,28 +4,18 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-func (r *Runner) mustURL(path string) *url.URL {
-	u, err := url.Parse(r.cfg.Target + path)
-	if err != nil {
-		panic(err)
-	}
-	return u
-}
-
 // ceilingRun measures GET /healthz through the same client and middleware:
 // what this machine answers when a request does nothing.
 func (r *Runner) ceilingRun(ctx context.Context, res *Result, setupStart time.Time) error {
-	u := r.mustURL("/healthz")
 	res.SetupS = round(time.Since(setupStart).Seconds(), 3)
 	r.closedLoop(ctx, res, r.cfg.Conns, func(ctx context.Context, w *worker) (int, string, bool) {
-		status, err := r.request(ctx, w, "GET", u, "", nil)
+		status, err := r.request(ctx, w, "GET", "/healthz", "", nil)
 		if err != nil {
 			return 0, "", false
 		}
@@ -34,20 +24,20 @@ func (r *Runner) ceilingRun(ctx context.Context, res *Result, setupStart time.Ti
 	return nil
 }
 
-// bidBody is {"max_price":N}.
-func bidBody(maxPrice int64) []byte {
-	b := make([]byte, 0, 40)
-	b = append(b, `{"max_price":`...)
-	b = strconv.AppendInt(b, maxPrice, 10)
-	return append(b, '}')
+// bidBody appends {"max_price":N} to dst.
+func bidBody(dst []byte, maxPrice int64) []byte {
+	dst = append(dst, `{"max_price":`...)
+	dst = strconv.AppendInt(dst, maxPrice, 10)
+	return append(dst, '}')
 }
 
-// bid posts one proxy bid on lot i of the fixture (or on the lot of
-// counter c at u) and classifies the answer.
-func (r *Runner) bid(ctx context.Context, w *worker, f *fixture, u *url.URL, c *atomic.Int64) (int, string, bool) {
+// bid posts one proxy bid to path, the bids of the lot of counter c, and
+// classifies the answer.
+func (r *Runner) bid(ctx context.Context, w *worker, f *fixture, path string, c *atomic.Int64) (int, string, bool) {
 	b := &f.buyers[w.next()%uint64(len(f.buyers))]
 	n := c.Add(1)
-	status, err := r.request(ctx, w, "POST", u, b.auth, bidBody(lotReserve+n*bidStride))
+	w.body = bidBody(w.body[:0], lotReserve+n*bidStride)
+	status, err := r.request(ctx, w, "POST", path, b.auth, w.body)
 	switch {
 	case err != nil:
 		return 0, "", false
@@ -64,14 +54,14 @@ func (r *Runner) bidsSpread(ctx context.Context, res *Result, setupStart time.Ti
 		return err
 	}
 	res.Lots, res.Buyers = len(f.lots), len(f.buyers)
-	urls := make([]*url.URL, len(f.lots))
+	paths := make([]string, len(f.lots))
 	for i, id := range f.lots {
-		urls[i] = r.mustURL(fmt.Sprintf("/api/v1/lots/%d/bids", id))
+		paths[i] = fmt.Sprintf("/api/v1/lots/%d/bids", id)
 	}
 	res.SetupS = round(time.Since(setupStart).Seconds(), 3)
 	r.closedLoop(ctx, res, r.cfg.Conns, func(ctx context.Context, w *worker) (int, string, bool) {
-		i := w.next() % uint64(len(urls))
-		return r.bid(ctx, w, f, urls[i], &f.counters[i])
+		i := w.next() % uint64(len(paths))
+		return r.bid(ctx, w, f, paths[i], &f.counters[i])
 	})
 	return nil
 }
@@ -97,11 +87,11 @@ func (r *Runner) bidsHot(ctx context.Context, res *Result, setupStart time.Time)
 		return err
 	}
 	res.Lots, res.Buyers = 1, len(f.buyers)
-	u := r.mustURL(fmt.Sprintf("/api/v1/lots/%d/bids", lot))
+	path := fmt.Sprintf("/api/v1/lots/%d/bids", lot)
 	var counter atomic.Int64
 	res.SetupS = round(time.Since(setupStart).Seconds(), 3)
 	r.closedLoop(ctx, res, r.cfg.Conns, func(ctx context.Context, w *worker) (int, string, bool) {
-		return r.bid(ctx, w, f, u, &counter)
+		return r.bid(ctx, w, f, path, &counter)
 	})
 	return nil
 }
@@ -124,7 +114,7 @@ func (r *Runner) deals(ctx context.Context, res *Result, setupStart time.Time) e
 	res.Buyers, res.Watchers = len(f.buyers), nw
 	wctx, stopWatchers := context.WithCancel(ctx)
 	defer stopWatchers()
-	summary := r.mustURL(fmt.Sprintf("/api/v1/missions/%d/summary", f.mission))
+	summary := fmt.Sprintf("/api/v1/missions/%d/summary", f.mission)
 	var fetches atomic.Int64
 	board := func() func() {
 		var mu sync.Mutex
@@ -152,7 +142,8 @@ func (r *Runner) deals(ctx context.Context, res *Result, setupStart time.Time) e
 	if err != nil {
 		return err
 	}
-	u := r.mustURL(fmt.Sprintf("/api/v1/missions/%d/deals", f.mission))
+	path := fmt.Sprintf("/api/v1/missions/%d/deals", f.mission)
+	auth := "Bearer " + f.admin
 	var committed atomic.Int64
 	res.SetupS = round(time.Since(setupStart).Seconds(), 3)
 	r.closedLoop(ctx, res, r.cfg.Conns, func(ctx context.Context, w *worker) (int, string, bool) {
@@ -161,9 +152,8 @@ func (r *Runner) deals(ctx context.Context, res *Result, setupStart time.Time) e
 		if w.next()%2 == 0 {
 			s, b = b, s
 		}
-		body := fmt.Appendf(nil, `{"seller_id":%d,"buyer_id":%d,"commodity":"beras","kind":"purchase","quantity":%d,"value":%d}`,
-			f.buyers[s].participant, f.buyers[b].participant, 1000+w.next()%9000, 10_000_000+w.next()%990_000_000)
-		status, err := r.request(ctx, w, "POST", u, "Bearer "+f.admin, body)
+		w.body = dealBody(w.body[:0], f.buyers[s].participant, f.buyers[b].participant, 1000+w.next()%9000, 10_000_000+w.next()%990_000_000)
+		status, err := r.request(ctx, w, "POST", path, auth, w.body)
 		switch {
 		case err != nil:
 			return 0, "", false
@@ -178,6 +168,19 @@ func (r *Runner) deals(ctx context.Context, res *Result, setupStart time.Time) e
 	r.finishWatch(g, res, committed.Load()*int64(nw))
 	res.BoardFetches = fetches.Load()
 	return nil
+}
+
+// dealBody appends a deal between participants seller and buyer to dst.
+func dealBody(dst []byte, seller, buyer int64, quantity, value uint64) []byte {
+	dst = append(dst, `{"seller_id":`...)
+	dst = strconv.AppendInt(dst, seller, 10)
+	dst = append(dst, `,"buyer_id":`...)
+	dst = strconv.AppendInt(dst, buyer, 10)
+	dst = append(dst, `,"commodity":"beras","kind":"purchase","quantity":`...)
+	dst = strconv.AppendUint(dst, quantity, 10)
+	dst = append(dst, `,"value":`...)
+	dst = strconv.AppendUint(dst, value, 10)
+	return append(dst, '}')
 }
 
 // watchers connects W watchers to a fresh lot, then bids on it at R bids/s
@@ -227,7 +230,7 @@ func (r *Runner) watchers(ctx context.Context, res *Result, setupStart time.Time
 
 	// Open loop: a ticker hands bids to a few senders; a tick that finds
 	// them all busy is counted as a 0-status error (the target fell behind).
-	u := r.mustURL(fmt.Sprintf("/api/v1/lots/%d/bids", lot))
+	path := fmt.Sprintf("/api/v1/lots/%d/bids", lot)
 	var counter atomic.Int64
 	senders := min(max(r.cfg.Conns, 1), 32)
 	jobs := make(chan struct{}, senders)
@@ -245,7 +248,7 @@ func (r *Runner) watchers(ctx context.Context, res *Result, setupStart time.Time
 			t := newTally()
 			for range jobs {
 				t0 := time.Now()
-				status, code, wrote := r.bid(ctx, w, f, u, &counter)
+				status, code, wrote := r.bid(ctx, w, f, path, &counter)
 				if wrote {
 					committed.Add(1)
 				}
