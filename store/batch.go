@@ -149,6 +149,7 @@ func (db *DB) runBatch(batch []*bidJob) {
 	if len(live) == 0 {
 		return
 	}
+	db.orderEnglish(live)
 	ctx := context.Background() // a batch outlives any one request
 	cache := db.bidCache
 	err := db.InTx(ctx, func(tx *Tx) error {
@@ -193,6 +194,43 @@ func (db *DB) runBatch(batch []*bidJob) {
 			j.err = err
 		}
 		close(j.done)
+	}
+}
+
+// orderEnglish puts the english bids of a batch on the same lot in
+// ascending order of their maximum, keeping arrival order between equal
+// maxima (ties go to the earlier bid). The bids of one commit group were in
+// flight together, and which of them the server read first is an accident
+// of scheduling: applied highest first, a lower maximum that was above the
+// price its bidder saw would be refused as too low; applied lowest first,
+// each is judged against the price before the higher ones and is recorded,
+// outbid, by the leader's proxy. The lot ends the same either way: the
+// highest maximum leads at the second highest plus the increment.
+// Other mechanisms and lots not yet seen keep arrival order (a sealed
+// revision, a dutch accept and call priority depend on it).
+func (db *DB) orderEnglish(jobs []*bidJob) {
+	if len(jobs) < 2 {
+		return
+	}
+	var idx []int
+	for i, j := range jobs {
+		if v, ok := db.lotInfo.Load(j.req.LotID); ok && auction.Mechanism(v.(*lotRow).Mechanism) == auction.English {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) < 2 {
+		return
+	}
+	eng := make([]*bidJob, len(idx))
+	for k, i := range idx {
+		eng[k] = jobs[i]
+	}
+	slices.SortStableFunc(eng, func(a, b *bidJob) int {
+		return cmp.Or(cmp.Compare(a.req.LotID, b.req.LotID),
+			cmp.Compare(max(a.req.In.Price, a.req.In.MaxPrice), max(b.req.In.Price, b.req.In.MaxPrice)))
+	})
+	for k, i := range idx {
+		jobs[i] = eng[k]
 	}
 }
 
@@ -310,6 +348,7 @@ func (tx *Tx) lockBatch(ctx context.Context, jobs []*bidJob, c *bidCache) error 
 			return err
 		}
 		market[r.ID] = r.MarketID
+		tx.db.rememberLot(r)
 		if auction.Mechanism(r.Mechanism) == auction.English {
 			c.lots[r.ID] = &r
 		}

@@ -102,13 +102,21 @@ func (tx *Tx) lockLot(ctx context.Context, id int64) (lotRow, error) {
 	if err != nil {
 		return r, err
 	}
-	if tx.db.lotN.Add(1) > maxLotInfo {
-		tx.db.lotInfo.Clear()
-		tx.db.lotN.Store(1)
-	}
-	info := r
-	tx.db.lotInfo.Store(id, &info)
+	tx.db.rememberLot(r)
 	return r, nil
+}
+
+// rememberLot caches the fields of a lot that never change after
+// submission (the changing ones are copied too, and ignored).
+func (db *DB) rememberLot(r lotRow) {
+	if _, ok := db.lotInfo.Load(r.ID); ok {
+		return
+	}
+	if db.lotN.Add(1) > maxLotInfo {
+		db.lotInfo.Clear()
+		db.lotN.Store(1)
+	}
+	db.lotInfo.Store(r.ID, &r)
 }
 
 // bidderAccount is what a bid needs to know about the bidding

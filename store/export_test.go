@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"time"
 
 	"niaga"
 )
@@ -56,4 +58,24 @@ func (db *DB) AuditedBidIDs(ctx context.Context) (map[int64]bool, error) {
 		}
 	}
 	return ids, rows.Err()
+}
+
+// PlaceBidsTogetherForTest applies reqs as one commit group, in this
+// arrival order, as the bid loop does with bids that arrive together.
+func (db *DB) PlaceBidsTogetherForTest(reqs []BidRequest) ([]BidResult, []error) {
+	jobs := make([]*bidJob, len(reqs))
+	for i, r := range reqs {
+		if r.At.IsZero() {
+			r.At = time.Now().UTC()
+		}
+		jobs[i] = &bidJob{ctx: context.Background(), req: r, done: make(chan struct{})}
+	}
+	db.prepareHot(context.Background())
+	db.runBatch(slices.Clone(jobs))
+	res, errs := make([]BidResult, len(jobs)), make([]error, len(jobs))
+	for i, j := range jobs {
+		<-j.done
+		res[i], errs[i] = j.res, j.err
+	}
+	return res, errs
 }
