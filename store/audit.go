@@ -38,6 +38,15 @@ func (tx *Tx) Audit(actor *niaga.Actor, action, entity string, id int64, before,
 	return nil
 }
 
+// The chain's statements run in every write transaction: prepared once on
+// SQLite with the bid path's (see prepareHot).
+const (
+	qAuditHead   = "SELECT seq, hash FROM audit_head WHERE id = 1"
+	qAuditAppend = `INSERT INTO audit_log (seq, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`
+	qAuditHeadSet = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1"
+)
+
 // chainAudit appends the pending records after the chain head. The head row
 // is locked for the rest of the transaction, so the chain follows commit order.
 func (tx *Tx) chainAudit(ctx context.Context) error {
@@ -46,21 +55,20 @@ func (tx *Tx) chainAudit(ctx context.Context) error {
 	}
 	var seq int64
 	var prev string
-	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&seq, &prev); err != nil {
+	if err := tx.hotRow(ctx, qAuditHead+tx.ForUpdate()).Scan(&seq, &prev); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
 	at := micros(tx.Now)
 	for _, r := range tx.audit {
 		seq++
 		h := AuditHash(prev, seq, at, r.actor, r.action, r.entity, r.entityID, r.before, r.after)
-		if _, err := tx.Exec(ctx, `INSERT INTO audit_log (seq, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, seq, at, r.actor, r.action, r.entity, r.entityID, r.before, r.after, prev, h); err != nil {
+		if _, err := tx.hotExec(ctx, qAuditAppend, seq, at, r.actor, r.action, r.entity, r.entityID, r.before, r.after, prev, h); err != nil {
 			return err
 		}
 		prev = h
 	}
 	tx.audit = nil
-	_, err := tx.Exec(ctx, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", seq, prev)
+	_, err := tx.hotExec(ctx, qAuditHeadSet, seq, prev)
 	return err
 }
 

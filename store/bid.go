@@ -79,7 +79,8 @@ const (
 	qUncommit = "DELETE FROM commitments WHERE lot_id = $1 AND org_id = $2"
 )
 
-var hotQueries = []string{qLotState, qLotFull, qBidder, qOrg, qIdemGet, qIdemPut, qInsertBid, qLotEnglish, qLotExtend, qCommit, qUncommit, qEvent, qDataVersion}
+var hotQueries = []string{qLotState, qLotFull, qBidder, qOrg, qIdemGet, qIdemPut, qInsertBid, qLotEnglish, qLotExtend, qCommit, qUncommit, qEvent, qDataVersion,
+	qAuditHead, qAuditAppend, qAuditHeadSet}
 
 // maxLotInfo bounds the cache of immutable lot fields.
 const maxLotInfo = 100_000
