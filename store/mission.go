@@ -181,8 +181,7 @@ type MissionInfo struct {
 // Missions lists every mission, newest first, with totals.
 func (db *DB) Missions(ctx context.Context) ([]MissionInfo, error) {
 	rows, err := db.query(ctx, `SELECT m.id, m.title, m.host_province, m.venue, m.agency_id, m.opens_at, m.closes_at, m.target_value, m.status, m.request_ttl, m.created_at,
-		o.name, COALESCE((SELECT SUM(d.value) FROM deals d WHERE d.mission_id = m.id), 0),
-		COALESCE((SELECT SUM(CASE WHEN d.reverses IS NULL THEN 1 ELSE -1 END) FROM deals d WHERE d.mission_id = m.id), 0)
+		o.name, m.deal_total, m.deal_count
 		FROM missions m JOIN organizations o ON o.id = m.agency_id ORDER BY m.opens_at DESC, m.id DESC`)
 	if err != nil {
 		return nil, err
@@ -261,9 +260,8 @@ func (db *DB) MissionInfo(ctx context.Context, id int64) (MissionInfo, error) {
 		return MissionInfo{}, err
 	}
 	mi := MissionInfo{Mission: m, Delegations: map[string]int64{}}
-	err = db.queryRow(ctx, `SELECT o.name, COALESCE((SELECT SUM(d.value) FROM deals d WHERE d.mission_id = $1), 0),
-		COALESCE((SELECT SUM(CASE WHEN d.reverses IS NULL THEN 1 ELSE -1 END) FROM deals d WHERE d.mission_id = $1), 0)
-		FROM organizations o WHERE o.id = $2`, id, m.AgencyID).Scan(&mi.AgencyName, &mi.TotalValue, &mi.DealCount)
+	err = db.queryRow(ctx, `SELECT o.name, m.deal_total, m.deal_count
+		FROM missions m JOIN organizations o ON o.id = m.agency_id WHERE m.id = $1`, id).Scan(&mi.AgencyName, &mi.TotalValue, &mi.DealCount)
 	if err != nil {
 		return mi, db.classify(err)
 	}

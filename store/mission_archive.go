@@ -344,7 +344,7 @@ func (tx *Tx) archiveDeal(ctx context.Context, actor *niaga.Actor, m *niaga.Miss
 	if ad.Validated {
 		d.Validation, d.ValidatedBy, d.ValidatedAt = niaga.DealValidated, uidOf(actor), ad.At.UTC()
 	}
-	if _, err := tx.insertDeal(ctx, &d, nil); err != nil {
+	if _, _, err := tx.insertDeal(ctx, &d, nil); err != nil {
 		return err
 	}
 	ad.ID = d.ID

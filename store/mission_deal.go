@@ -209,18 +209,11 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 		if _, _, err := commodityGrade(ctx, tx, in.Commodity, ""); err != nil {
 			return err
 		}
-		total, _, err := missionTotals(ctx, tx, missionID)
-		if err != nil {
-			return err
-		}
-		if _, ok := niaga.AddInt64(total, in.Value); !ok {
-			return niaga.Invalid("value", "the mission's total would overflow")
-		}
 		d := niaga.Deal{MissionID: missionID, SellerID: seller.ID, BuyerID: buyer.ID, SellerName: seller.OrgName, BuyerName: buyer.OrgName,
 			SellerProvince: seller.Delegation, BuyerProvince: buyer.Delegation, Commodity: in.Commodity, Kind: in.Kind,
 			Quantity: in.Quantity, Value: in.Value, Note: in.Note, Validation: niaga.DealPending,
 			RecordedBy: actor.UserID, RecordedOrg: actor.OrgID, RecordedAt: tx.Now}
-		ok, err := tx.insertDeal(ctx, &d, key)
+		ok, totals, err := tx.insertDeal(ctx, &d, key)
 		if err != nil {
 			return err
 		}
@@ -239,7 +232,7 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 		if err := tx.Audit(actor, "deal.create", "deal", d.ID, nil, out); err != nil {
 			return err
 		}
-		return tx.emitDeal(ctx, out)
+		return tx.emitDeal(ctx, out, totals)
 	})
 	return out, replayed, err
 }
@@ -257,9 +250,29 @@ func (tx *Tx) replay(ctx context.Context, id, missionID int64, in *NewDeal, out 
 	return nil
 }
 
-// insertDeal writes a deal entry; ok is false when the idempotency key is
-// already taken (nothing was written).
-func (tx *Tx) insertDeal(ctx context.Context, d *niaga.Deal, key any) (ok bool, err error) {
+// dealTotals is the net value and count of a mission's ledger.
+type dealTotals struct{ value, count int64 }
+
+// insertDeal writes a deal entry and adds it to the running totals kept on
+// its mission's row (deal_total, deal_count), in the same transaction; the
+// caller holds the mission row lock, so the totals follow commit order. It
+// refuses an entry that would overflow the mission's total. ok is false
+// when the idempotency key is already taken (nothing was written); after
+// is the mission's totals with the entry.
+func (tx *Tx) insertDeal(ctx context.Context, d *niaga.Deal, key any) (ok bool, after dealTotals, err error) {
+	before, err := missionTotals(ctx, tx, d.MissionID)
+	if err != nil {
+		return false, after, err
+	}
+	step := int64(1)
+	if d.Reverses != 0 {
+		step = -1
+	}
+	value, vok := niaga.AddInt64(before.value, d.Value)
+	count, cok := niaga.AddInt64(before.count, step)
+	if !vok || !cok {
+		return false, after, niaga.Invalid("value", "the mission's total would overflow")
+	}
 	var reverses any
 	if d.Reverses != 0 {
 		reverses = d.Reverses
@@ -271,26 +284,33 @@ func (tx *Tx) insertDeal(ctx context.Context, d *niaga.Deal, key any) (ok bool, 
 		d.MissionID, d.SellerID, d.BuyerID, d.SellerProvince, d.BuyerProvince, d.Commodity, d.Kind, d.Quantity, d.Value, d.Note,
 		reverses, d.Reason, d.Validation, d.ValidatedBy, micros(d.ValidatedAt), d.RecordedBy, d.RecordedOrg, micros(d.RecordedAt), key).Scan(&d.ID)
 	if err == sql.ErrNoRows {
-		return false, nil
+		return false, after, nil
 	}
-	return err == nil, err
-}
-
-// missionTotals is the net value and count of a mission's ledger.
-func missionTotals(ctx context.Context, q rowQuerier, missionID int64) (value, count int64, err error) {
-	err = q.QueryRow(ctx, `SELECT COALESCE(SUM(value), 0), COALESCE(SUM(CASE WHEN reverses IS NULL THEN 1 ELSE -1 END), 0)
-		FROM deals WHERE mission_id = $1`, missionID).Scan(&value, &count)
-	return value, count, err
-}
-
-// emitDeal publishes a deal entry with the running totals after it (the
-// mission row is locked, so totals follow commit order).
-func (tx *Tx) emitDeal(ctx context.Context, d niaga.Deal) error {
-	total, count, err := missionTotals(ctx, tx, d.MissionID)
 	if err != nil {
-		return err
+		return false, after, err
 	}
-	_, err = tx.Emit(ctx, MissionTopic(d.MissionID), "deal", DealEvent{Deal: d, TotalValue: total, Count: count})
+	if _, err := tx.Exec(ctx, "UPDATE missions SET deal_total = $1, deal_count = $2 WHERE id = $3", value, count, d.MissionID); err != nil {
+		return false, after, err
+	}
+	return true, dealTotals{value, count}, nil
+}
+
+// missionTotals reads a mission's running totals from its row: the net
+// value and count of its ledger (SUM(value), and entries counted +1,
+// reversing entries -1), kept up to date by insertDeal.
+func missionTotals(ctx context.Context, q rowQuerier, missionID int64) (t dealTotals, err error) {
+	err = q.QueryRow(ctx, "SELECT deal_total, deal_count FROM missions WHERE id = $1", missionID).Scan(&t.value, &t.count)
+	if err == sql.ErrNoRows {
+		err = niaga.Errorf(niaga.CodeNotFound, "mission %d not found", missionID)
+	}
+	return t, err
+}
+
+// emitDeal publishes a deal entry with the mission's totals right after it
+// (as insertDeal returned them; the mission row is locked, so totals follow
+// commit order).
+func (tx *Tx) emitDeal(ctx context.Context, d niaga.Deal, t dealTotals) error {
+	_, err := tx.Emit(ctx, MissionTopic(d.MissionID), "deal", DealEvent{Deal: d, TotalValue: t.value, Count: t.count})
 	return err
 }
 
@@ -340,7 +360,8 @@ func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64,
 		r.Quantity, r.Value, r.Realized = -orig.Quantity, -orig.Value, 0
 		r.Validation, r.ValidatedBy, r.ValidatedAt, r.ValidationNote = niaga.DealPending, 0, time.Time{}, ""
 		r.RecordedBy, r.RecordedOrg, r.RecordedAt = actor.UserID, actor.OrgID, tx.Now
-		if _, err := tx.insertDeal(ctx, &r, nil); err != nil {
+		_, totals, err := tx.insertDeal(ctx, &r, nil)
+		if err != nil {
 			return err
 		}
 		if r, err = loadDeal(ctx, tx, r.ID); err != nil {
@@ -350,7 +371,7 @@ func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64,
 		if err := tx.Audit(actor, "deal.reverse", "deal", r.ID, orig, r); err != nil {
 			return err
 		}
-		return tx.emitDeal(ctx, r)
+		return tx.emitDeal(ctx, r, totals)
 	})
 	return out, err
 }

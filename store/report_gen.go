@@ -537,6 +537,7 @@ func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
 		validation, validated_by, validated_at, validation_note, recorded_by, recorded_org, recorded_at`, pb)
 	rb := newBulk(tx, "deal_realizations", "id, deal_id, amount, note, recorded_by, recorded_at", db)
 	left := g.spec.Deals
+	firstMission := g.next["missions"]
 	kinds := []niaga.DealKind{niaga.DealPurchase, niaga.DealPurchase, niaga.DealPurchase, niaga.DealContract, niaga.DealContract, niaga.DealCommitment, niaga.DealInvestment}
 	for i := range n {
 		id := g.id("missions")
@@ -634,6 +635,13 @@ func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
 		if err := b.flush(ctx); err != nil {
 			return 0, err
 		}
+	}
+	// The running totals on the mission rows, as insertDeal keeps them.
+	if _, err := tx.Exec(ctx, `UPDATE missions SET
+		deal_total = COALESCE((SELECT SUM(d.value) FROM deals d WHERE d.mission_id = missions.id), 0),
+		deal_count = COALESCE((SELECT SUM(CASE WHEN d.reverses IS NULL THEN 1 ELSE -1 END) FROM deals d WHERE d.mission_id = missions.id), 0)
+		WHERE id >= $1`, firstMission); err != nil {
+		return 0, err
 	}
 	g.st.Missions, g.st.Deals = mb.total, db.total
 	return mb.total + pb.total + db.total + rb.total, nil
