@@ -53,7 +53,12 @@ func (db *DB) startBidder() {
 	db.bids = &bidder{jobs: make(chan *bidJob, 4096)}
 	workers := 1 // SQLite has one writer
 	if db.Engine == Postgres {
-		workers = 4
+		// Two loops: one fills a batch while the other waits on
+		// PostgreSQL. More split the bids into smaller batches that
+		// wait for each other's row locks (deposit accounts are shared
+		// by a buyer's bids on every lot): 4 loops made 3 000 bids/s
+		// where 2 made 4 200.
+		workers = 2
 	} else {
 		db.bidCache = newBidCache()
 	}
@@ -336,13 +341,32 @@ func (tx *Tx) lockBatch(ctx context.Context, jobs []*bidJob, c *bidCache) error 
 	}
 	slices.Sort(lots)
 	lots = slices.Compact(lots)
-	rows, err := tx.Query(ctx, lotSelect+"WHERE l.id = ANY($1) ORDER BY l.id FOR UPDATE OF l", lots)
+	// Lots whose fixed fields are cached need only their lots row: one
+	// table instead of a five-table join.
+	cached := true
+	for _, id := range lots {
+		if _, ok := tx.db.lotInfo.Load(id); !ok {
+			cached = false
+			break
+		}
+	}
+	q := lotSelect + "WHERE l.id = ANY($1) ORDER BY l.id FOR UPDATE OF l"
+	if cached {
+		q = qLotStates
+	}
+	rows, err := tx.Query(ctx, q, lots)
 	if err != nil {
 		return err
 	}
 	market := make(map[int64]int64, len(lots))
 	for rows.Next() {
-		r, err := scanLot(rows)
+		var r lotRow
+		var err error
+		if cached {
+			r, err = tx.db.scanLotState(rows)
+		} else {
+			r, err = scanLot(rows)
+		}
 		if err != nil {
 			rows.Close()
 			return err

@@ -62,6 +62,9 @@ const (
 	qLotState = `SELECT status, reason, starts_at, ends_at, extensions, leader_org_id, leader_max, price, bid_count,
 	winner_org_id, award_price, sold_quantity, closed_at FROM lots WHERE id = $1`
 	qLotFull = lotSelect + "WHERE l.id = $1"
+	// qLotStates locks a PostgreSQL batch's lots, in id order.
+	qLotStates = `SELECT id, status, reason, starts_at, ends_at, extensions, leader_org_id, leader_max, price, bid_count,
+	winner_org_id, award_price, sold_quantity, closed_at FROM lots WHERE id = ANY($1) ORDER BY id FOR UPDATE`
 	// qBidder reads the bidding organization, its deposit account at the
 	// market and its open commitments on the market's other lots at once.
 	qBidder = `SELECT o.verified, o.kind, d.balance, d.locked,
@@ -104,6 +107,27 @@ func (tx *Tx) lockLot(ctx context.Context, id int64) (lotRow, error) {
 		return r, err
 	}
 	tx.db.rememberLot(r)
+	return r, nil
+}
+
+// scanLotState reads a row of qLotStates over the lot's cached fixed fields.
+func (db *DB) scanLotState(rows *sql.Rows) (lotRow, error) {
+	var id, st, en, closed int64
+	var r lotRow
+	var s lotRow
+	err := rows.Scan(&id, &s.Status, &s.Reason, &st, &en, &s.Extensions, &s.LeaderOrg, &s.leaderMax,
+		&s.Price, &s.BidCount, &s.WinnerOrgID, &s.AwardPrice, &s.SoldQuantity, &closed)
+	if err != nil {
+		return r, err
+	}
+	v, ok := db.lotInfo.Load(id)
+	if !ok {
+		return r, fmt.Errorf("lot %d left the cache", id)
+	}
+	r = *v.(*lotRow)
+	r.Status, r.Reason, r.Extensions, r.LeaderOrg, r.leaderMax = s.Status, s.Reason, s.Extensions, s.LeaderOrg, s.leaderMax
+	r.Price, r.BidCount, r.WinnerOrgID, r.AwardPrice, r.SoldQuantity = s.Price, s.BidCount, s.WinnerOrgID, s.AwardPrice, s.SoldQuantity
+	r.StartsAt, r.EndsAt, r.ClosedAt = fromMicros(st), fromMicros(en), fromMicros(closed)
 	return r, nil
 }
 

@@ -157,9 +157,11 @@ func (p *pgPending) flush(ctx context.Context, tx *Tx) error {
 			id, leader, lmax, price = append(id, r.ID), append(leader, r.LeaderOrg), append(lmax, r.leaderMax), append(price, r.Price)
 			n, ends, ext = append(n, r.BidCount), append(ends, micros(r.EndsAt)), append(ext, r.Extensions)
 		}
+		// "lots.id = ANY($1)" lets the planner reach the rows by index
+		// (joined with unnest alone it scans the whole table).
 		if _, err := tx.Exec(ctx, `UPDATE lots SET leader_org_id = u.leader, leader_max = u.lmax, price = u.price, bid_count = u.n, ends_at = u.ends, extensions = u.ext
 			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[]) AS u(id, leader, lmax, price, n, ends, ext)
-			WHERE lots.id = u.id`, id, leader, lmax, price, n, ends, ext); err != nil {
+			WHERE lots.id = u.id AND lots.id = ANY($1)`, id, leader, lmax, price, n, ends, ext); err != nil {
 			return err
 		}
 	}

@@ -24,8 +24,9 @@ import (
 	"niaga"
 	"niaga/live"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/ncruces/go-sqlite3"
 	_ "github.com/ncruces/go-sqlite3/driver" // registers the "sqlite3" driver
 )
@@ -87,10 +88,18 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Engine = Postgres
-		p, err := sql.Open("pgx", dsn)
+		cfg, err := pgx.ParseConfig(dsn)
 		if err != nil {
 			return nil, err
 		}
+		// Random reads cost about as much as sequential ones on SSDs and
+		// cloud disks; at PostgreSQL's default of 4 the planner scans
+		// whole tables (lots, organizations) to lock a batch's few rows.
+		// A random_page_cost in the DSN wins.
+		if _, ok := cfg.RuntimeParams["random_page_cost"]; !ok {
+			cfg.RuntimeParams["random_page_cost"] = "1.1"
+		}
+		p := stdlib.OpenDB(*cfg)
 		n := opt.MaxConns
 		if n <= 0 {
 			n = 32
