@@ -53,23 +53,61 @@ func (tx *Tx) chainAudit(ctx context.Context) error {
 	if len(tx.audit) == 0 {
 		return nil
 	}
+	c, err := tx.chain(ctx)
+	if err != nil {
+		return err
+	}
+	if tx.db.Engine == Postgres { // one round trip for the records and the head
+		var w writes
+		c.add(&w)
+		_, err := tx.Exec(ctx, w.sql("SELECT 1"), w.args...)
+		return err
+	}
+	for i := range c.seq {
+		if _, err := tx.hotExec(ctx, qAuditAppend, c.seq[i], c.at, c.actor[i], c.action[i], c.entity[i], c.entityID[i],
+			c.before[i], c.after[i], c.prev[i], c.hash[i]); err != nil {
+			return err
+		}
+	}
+	_, err = tx.hotExec(ctx, qAuditHeadSet, c.seq[len(c.seq)-1], c.hash[len(c.hash)-1])
+	return err
+}
+
+// chained is the transaction's pending audit records with their place in
+// the chain, column by column.
+type chained struct {
+	at                                        int64
+	seq, actor, entityID                      []int64
+	action, entity, before, after, prev, hash []string
+}
+
+// chain locks the chain head and hashes the pending records after it;
+// they are then no longer pending.
+func (tx *Tx) chain(ctx context.Context) (*chained, error) {
 	var seq int64
 	var prev string
 	if err := tx.hotRow(ctx, qAuditHead+tx.ForUpdate()).Scan(&seq, &prev); err != nil {
-		return fmt.Errorf("audit head: %w", err)
+		return nil, fmt.Errorf("audit head: %w", err)
 	}
-	at := micros(tx.Now)
+	c := &chained{at: micros(tx.Now)}
 	for _, r := range tx.audit {
 		seq++
-		h := AuditHash(prev, seq, at, r.actor, r.action, r.entity, r.entityID, r.before, r.after)
-		if _, err := tx.hotExec(ctx, qAuditAppend, seq, at, r.actor, r.action, r.entity, r.entityID, r.before, r.after, prev, h); err != nil {
-			return err
-		}
+		h := AuditHash(prev, seq, c.at, r.actor, r.action, r.entity, r.entityID, r.before, r.after)
+		c.seq, c.actor, c.entityID = append(c.seq, seq), append(c.actor, r.actor), append(c.entityID, r.entityID)
+		c.action, c.entity, c.before, c.after = append(c.action, r.action), append(c.entity, r.entity), append(c.before, r.before), append(c.after, r.after)
+		c.prev, c.hash = append(c.prev, prev), append(c.hash, h)
 		prev = h
 	}
 	tx.audit = nil
-	_, err := tx.hotExec(ctx, qAuditHeadSet, seq, prev)
-	return err
+	return c, nil
+}
+
+// add appends the records and the new head to a PostgreSQL statement.
+func (c *chained) add(w *writes) {
+	w.with(`INSERT INTO audit_log (seq, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash)
+		SELECT s, %s, a, ac, e, ei, b, af, p, h FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[])
+		AS x(s, a, ac, e, ei, b, af, p, h)`, c.at, c.seq, c.actor, c.action, c.entity, c.entityID, c.before, c.after, c.prev, c.hash)
+	w.with("UPDATE audit_head SET seq = %s, hash = %s WHERE id = 1", c.seq[len(c.seq)-1], c.hash[len(c.hash)-1])
 }
 
 // AuditHash is the SHA-256 of a record's fields joined with its

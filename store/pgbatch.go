@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // On PostgreSQL every statement is a round trip, and a bid made seven of
@@ -138,18 +140,20 @@ func (p *pgPending) empty() bool {
 	return len(p.bids.id) == 0 && len(p.events.id) == 0 && len(p.idem.key) == 0 && len(p.lots) == 0 && len(p.commits) == 0 && len(p.uncommit) == 0
 }
 
-// flush writes what was collected, one statement per table.
+// flush writes what was collected in one statement, a data-modifying
+// WITH per table, notifications in its main query. (The audit record of
+// the batch is chained after it, at commit: the chain head stays locked
+// for as short a time as possible, since every transaction takes it.)
 func (p *pgPending) flush(ctx context.Context, tx *Tx) error {
 	if p.empty() {
 		return nil
 	}
 	tx.writing()
+	var w writes
 	if b := &p.bids; len(b.id) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO bids (id, lot_id, bidder_org_id, user_id, side, price, max_price, quantity, created_at)
-			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])`,
-			b.id, b.lot, b.org, b.user, b.side, b.price, b.maxPrice, b.qty, b.at); err != nil {
-			return err
-		}
+		w.with(`INSERT INTO bids (id, lot_id, bidder_org_id, user_id, side, price, max_price, quantity, created_at)
+			SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])`,
+			b.id, b.lot, b.org, b.user, b.side, b.price, b.maxPrice, b.qty, b.at)
 	}
 	if len(p.lots) > 0 {
 		var id, leader, lmax, price, n, ends, ext []int64
@@ -157,56 +161,51 @@ func (p *pgPending) flush(ctx context.Context, tx *Tx) error {
 			id, leader, lmax, price = append(id, r.ID), append(leader, r.LeaderOrg), append(lmax, r.leaderMax), append(price, r.Price)
 			n, ends, ext = append(n, r.BidCount), append(ends, micros(r.EndsAt)), append(ext, r.Extensions)
 		}
-		// "lots.id = ANY($1)" lets the planner reach the rows by index
+		// "lots.id = ANY(…)" lets the planner reach the rows by index
 		// (joined with unnest alone it scans the whole table).
-		if _, err := tx.Exec(ctx, `UPDATE lots SET leader_org_id = u.leader, leader_max = u.lmax, price = u.price, bid_count = u.n, ends_at = u.ends, extensions = u.ext
-			FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[]) AS u(id, leader, lmax, price, n, ends, ext)
-			WHERE lots.id = u.id AND lots.id = ANY($1)`, id, leader, lmax, price, n, ends, ext); err != nil {
-			return err
-		}
+		w.with(`UPDATE lots SET leader_org_id = u.leader, leader_max = u.lmax, price = u.price, bid_count = u.n, ends_at = u.ends, extensions = u.ext
+			FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[]) AS u(id, leader, lmax, price, n, ends, ext)
+			WHERE lots.id = u.id AND lots.id = ANY(%s)`, id, leader, lmax, price, n, ends, ext, id)
 	}
+	// The commitments deleted and upserted are distinct rows (bid keeps
+	// a key in one of the two maps only), as one statement requires.
 	if len(p.uncommit) > 0 {
 		var lot, org []int64
 		for k := range p.uncommit {
 			lot, org = append(lot, k.lot), append(org, k.org)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM commitments c USING unnest($1::bigint[], $2::bigint[]) AS d(lot, org) WHERE c.lot_id = d.lot AND c.org_id = d.org`,
-			lot, org); err != nil {
-			return err
-		}
+		w.with(`DELETE FROM commitments c USING unnest(%s::bigint[], %s::bigint[]) AS d(lot, org) WHERE c.lot_id = d.lot AND c.org_id = d.org`, lot, org)
 	}
 	if len(p.commits) > 0 {
 		var lot, org, market, value []int64
 		for k, v := range p.commits {
 			lot, org, market, value = append(lot, k.lot), append(org, k.org), append(market, p.market[k.lot]), append(value, v)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO commitments (lot_id, org_id, market_id, value)
-			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
-			ON CONFLICT (lot_id, org_id) DO UPDATE SET value = excluded.value`, lot, org, market, value); err != nil {
-			return err
-		}
+		w.with(`INSERT INTO commitments (lot_id, org_id, market_id, value)
+			SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])
+			ON CONFLICT (lot_id, org_id) DO UPDATE SET value = excluded.value`, lot, org, market, value)
 	}
 	if e := &p.events; len(e.id) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO events (id, topic, kind, data, at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])`,
-			e.id, e.topic, e.kind, e.data, e.at); err != nil {
-			return err
-		}
-		// Notifications in id order: pg_notify is volatile, so it runs
-		// after the sort, row by row.
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, m) FROM unnest($2::text[]) WITH ORDINALITY AS x(m, i) ORDER BY i`, notifyChannel, e.msg); err != nil {
-			return err
-		}
+		w.with(`INSERT INTO events (id, topic, kind, data, at) SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[])`,
+			e.id, e.topic, e.kind, e.data, e.at)
 	}
 	if i := &p.idem; len(i.key) > 0 {
-		body := make([]int64, len(i.key))
-		for k := range body {
-			body[k] = 201
+		status := make([]int64, len(i.key))
+		for k := range status {
+			status[k] = 201
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO idempotency (key, user_id, op, status, body, created_at)
-			SELECT k, u, o, s, b, $6 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[]) AS x(k, u, o, s, b)`,
-			i.key, i.user, i.op, body, i.body, micros(tx.Now)); err != nil {
-			return err
-		}
+		w.with(`INSERT INTO idempotency (key, user_id, op, status, body, created_at)
+			SELECT k, u, o, s, b, %s FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::bigint[], %s::text[]) AS x(k, u, o, s, b)`,
+			micros(tx.Now), i.key, i.user, i.op, status, i.body)
+	}
+	main, args := "SELECT 1", []any(nil)
+	if e := &p.events; len(e.id) > 0 {
+		// Notifications in id order: pg_notify is volatile, so it runs
+		// after the sort, row by row.
+		main, args = "SELECT pg_notify(%s, m) FROM unnest(%s::text[]) WITH ORDINALITY AS x(m, i) ORDER BY i", []any{notifyChannel, e.msg}
+	}
+	if _, err := tx.Exec(ctx, w.sql(main, args...), w.args...); err != nil {
+		return err
 	}
 	p.bids = pgPending{}.bids
 	p.events = pgPending{}.events
@@ -215,4 +214,39 @@ func (p *pgPending) flush(ctx context.Context, tx *Tx) error {
 	clear(p.commits)
 	clear(p.uncommit)
 	return nil
+}
+
+// writes gathers data-modifying statements into one PostgreSQL statement,
+// WITH w0 AS (INSERT …), w1 AS (UPDATE …) …: every statement folded in is
+// a round trip saved. PostgreSQL runs each of them once, to completion,
+// whether or not the main query reads it; they share one snapshot, so
+// they must not touch the same rows.
+type writes struct {
+	ctes []string
+	args []any
+}
+
+// with adds a statement; each %s in q becomes the next parameter, bound to
+// the next of args.
+func (w *writes) with(q string, args ...any) {
+	w.ctes = append(w.ctes, fmt.Sprintf("w%d AS (%s)", len(w.ctes), w.bind(q, args)))
+}
+
+func (w *writes) bind(q string, args []any) string {
+	ph := make([]any, len(args))
+	for i, a := range args {
+		w.args = append(w.args, a)
+		ph[i] = "$" + strconv.Itoa(len(w.args))
+	}
+	return fmt.Sprintf(q, ph...)
+}
+
+// sql is the whole statement with main (and its %s parameters) as its
+// main query.
+func (w *writes) sql(main string, args ...any) string {
+	m := w.bind(main, args)
+	if len(w.ctes) == 0 {
+		return m
+	}
+	return "WITH " + strings.Join(w.ctes, ",\n") + "\n" + m
 }
