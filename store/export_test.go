@@ -79,3 +79,7 @@ func (db *DB) PlaceBidsTogetherForTest(reqs []BidRequest) ([]BidResult, []error)
 	}
 	return res, errs
 }
+
+// SetAfterCommitHookForTest runs f in every transaction between its commit
+// and the publication of its events.
+func (db *DB) SetAfterCommitHookForTest(f func()) { db.afterCommitHook = f }

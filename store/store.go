@@ -59,6 +59,9 @@ type DB struct {
 	log       *slog.Logger
 	dsn       string
 	hub       *live.Hub
+	pubMu     sync.Mutex // orders publication with commits (see InTx)
+
+	afterCommitHook func() // tests: runs between a commit and its publication
 	bids      *bidder
 	closing   chan struct{}
 	clock     func() time.Time
@@ -507,10 +510,22 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		// next batch, which can only begin after it, sees the change.
 		db.writeGen.Add(1)
 	}
+	if len(tx.after) > 0 {
+		// SQLite: events are published here, by the committing
+		// goroutine. Holding pubMu from before the commit until they are
+		// published keeps a later transaction's events (higher ids) from
+		// overtaking them: a watcher skips an id below one it has seen
+		// and resumes after the highest, so an overtaken event was lost.
+		db.pubMu.Lock()
+		defer db.pubMu.Unlock()
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return db.classify(fmt.Errorf("commit: %w", err))
 	}
 	tx.committed = time.Now()
+	if db.afterCommitHook != nil {
+		db.afterCommitHook()
+	}
 	for _, f := range tx.after {
 		f()
 	}
