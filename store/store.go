@@ -53,19 +53,19 @@ type Options struct {
 // DB is a handle on the database. It is safe for concurrent use and holds
 // no state that another instance would need: everything lives in the database.
 type DB struct {
-	Engine    Engine
-	w         *sql.DB // writes: one connection on SQLite (one writer), the pool on PostgreSQL
-	r         *sql.DB // reads: many connections; the same pool on PostgreSQL
-	log       *slog.Logger
-	dsn       string
-	hub       *live.Hub
-	pubMu     sync.Mutex // orders publication with commits (see InTx)
+	Engine Engine
+	w      *sql.DB // writes: one connection on SQLite (one writer), the pool on PostgreSQL
+	r      *sql.DB // reads: many connections; the same pool on PostgreSQL
+	log    *slog.Logger
+	dsn    string
+	hub    *live.Hub
+	pubMu  sync.Mutex // orders publication with commits (see InTx)
 
 	afterCommitHook func() // tests: runs between a commit and its publication
-	bids      *bidder
-	closing   chan struct{}
-	clock     func() time.Time
-	closeOnce sync.Once
+	bids            *bidder
+	closing         chan struct{}
+	clock           func() time.Time
+	closeOnce       sync.Once
 
 	rebound sync.Map // query text → rebound query text (SQLite)
 
