@@ -165,12 +165,16 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 		key = in.IdempotencyKey
 	}
 	err = db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		// The checks read the mission unlocked; its row is locked only
+		// for the writes (see below), so concurrent deals of one mission
+		// wait for each other as briefly as possible.
+		m, err := loadMission(ctx, tx, missionID, "")
 		if err != nil {
 			return err
 		}
 		if key != nil {
-			// Under the mission lock, a concurrent first attempt has committed by now.
+			// A concurrent first attempt that has not committed yet is
+			// caught by the key's unique index in insertDeal.
 			var id int64
 			err := tx.QueryRow(ctx, "SELECT id FROM deals WHERE recorded_by = $1 AND idempotency_key = $2", actor.UserID, key).Scan(&id)
 			if err == nil {
@@ -208,6 +212,16 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 		}
 		if _, _, err := commodityGrade(ctx, tx, in.Commodity, ""); err != nil {
 			return err
+		}
+		// The mission row lock orders the running totals and the deal's
+		// place in the mission's stream; the status may have changed
+		// since it was read.
+		var status niaga.MissionStatus
+		if err := tx.QueryRow(ctx, "SELECT status FROM missions WHERE id = $1"+tx.ForUpdate(), missionID).Scan(&status); err != nil {
+			return err
+		}
+		if status != niaga.MissionOpen {
+			return niaga.Errorf(niaga.CodeMissionNotOpen, "deals are recorded while the mission is open; it is %s", status)
 		}
 		d := niaga.Deal{MissionID: missionID, SellerID: seller.ID, BuyerID: buyer.ID, SellerName: seller.OrgName, BuyerName: buyer.OrgName,
 			SellerProvince: seller.Delegation, BuyerProvince: buyer.Delegation, Commodity: in.Commodity, Kind: in.Kind,
