@@ -352,6 +352,7 @@ type Tx struct {
 	committed time.Time // when Commit returned: live events carry it
 
 	stmts map[string]*sql.Stmt // hot statements bound to this transaction
+	fresh []string             // statements run unprepared (SQLite): prepared after it
 	job   bidJobState          // the batch's current bid (see applyBid)
 	cache *bidCache            // a bid batch's read cache
 	pend  *pgPending           // a PostgreSQL bid batch's collected writes
@@ -382,6 +383,42 @@ func (db *DB) prepareHot(ctx context.Context) {
 		m[q] = st
 	}
 	db.hot.Store(&m)
+}
+
+// maxPrepared bounds the statements kept prepared on the SQLite writer.
+const maxPrepared = 300
+
+// prepareMore prepares, on the SQLite write connection, statements that
+// write transactions ran unprepared: parsing SQL cost a third of the
+// server's CPU in the deals scenario. The statements are the code's own
+// constant queries, so the set stays small; it is bounded all the same.
+// It runs after the transaction, when the writer's connection is free.
+func (db *DB) prepareMore(queries []string) {
+	db.hotMu.Lock()
+	defer db.hotMu.Unlock()
+	cur := db.hot.Load()
+	if cur == nil {
+		return // prepareHot has not succeeded yet: the schema may not exist
+	}
+	m := make(map[string]*sql.Stmt, len(*cur)+len(queries))
+	for q, st := range *cur {
+		m[q] = st
+	}
+	added := false
+	for _, q := range queries {
+		if _, ok := m[q]; ok || len(m) >= maxPrepared {
+			continue
+		}
+		st, err := db.w.PrepareContext(context.Background(), db.q(q))
+		if err != nil {
+			continue // not preparable (DDL on a changing schema): parsed each time
+		}
+		m[q] = st
+		added = true
+	}
+	if added {
+		db.hot.Store(&m)
+	}
 }
 
 // hotStmt returns query's prepared statement bound to this transaction, or
@@ -450,19 +487,47 @@ func (tx *Tx) AfterCommit(fn func()) { tx.after = append(tx.after, fn) }
 
 // Exec runs a statement in the transaction.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		res, err := st.ExecContext(ctx, args...)
+		return res, tx.db.classify(err)
+	}
 	res, err := tx.tx.ExecContext(ctx, tx.db.q(query), args...)
 	return res, tx.db.classify(err)
 }
 
 // QueryRow runs a one-row query in the transaction.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.tx.QueryRowContext(ctx, tx.db.q(query), args...)
 }
 
 // Query runs a query in the transaction.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, tx.db.classify(err)
+	}
 	rows, err := tx.tx.QueryContext(ctx, tx.db.q(query), args...)
 	return rows, tx.db.classify(err)
+}
+
+// stmt is query's statement prepared on the SQLite writer, bound to this
+// transaction, or nil: on PostgreSQL (pgx caches statements per
+// connection), and for a statement not prepared yet, which is then noted
+// for prepareMore.
+func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if tx.db.Engine != SQLite {
+		return nil
+	}
+	if st := tx.hotStmt(ctx, query); st != nil {
+		return st
+	}
+	if tx.db.hot.Load() != nil {
+		tx.fresh = append(tx.fresh, query)
+	}
+	return nil
 }
 
 // InsertID runs an INSERT … RETURNING id and returns the id.
@@ -497,6 +562,11 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return db.classify(err)
 	}
 	tx := &Tx{tx: sqlTx, db: db, Now: db.now()}
+	defer func() { // after the rollback below has released the connection
+		if len(tx.fresh) > 0 {
+			go db.prepareMore(tx.fresh)
+		}
+	}()
 	defer sqlTx.Rollback()
 	if err := fn(tx); err != nil {
 		return db.classify(err)
