@@ -69,10 +69,13 @@ type DB struct {
 
 	rebound sync.Map // query text → rebound query text (SQLite)
 
-	// hot holds the bid path's statements prepared once on the SQLite
-	// write connection (parsing them was 40 % of a bid's cost). PostgreSQL
+	// hot holds statements prepared once on the SQLite write connection:
+	// the bid path's from the start (parsing them was 40 % of a bid's
+	// cost), any other after its first use (prepareMore). PostgreSQL
 	// needs none: pgx caches prepared statements per connection.
 	hot     atomic.Pointer[map[string]*sql.Stmt]
+	reads   sync.Map // query → *sql.Stmt on the SQLite read pool (readStmt)
+	readN   atomic.Int64
 	hotMu   sync.Mutex
 	lotInfo sync.Map // lot id → *lotRow: the fields of a lot that never change
 	lotN    atomic.Int64
@@ -246,12 +249,46 @@ func (db *DB) q(query string) string {
 }
 
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := db.readStmt(ctx, query); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, db.classify(err)
+	}
 	rows, err := db.r.QueryContext(ctx, db.q(query), args...)
 	return rows, db.classify(err)
 }
 
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.readStmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.r.QueryRowContext(ctx, db.q(query), args...)
+}
+
+// readStmt is query prepared on the SQLite read pool (database/sql
+// prepares it on each connection as the connection first runs it), or
+// nil: on PostgreSQL, where pgx caches statements per connection, and past
+// maxPrepared statements. As on the writer, parsing was a large part of
+// the CPU of a read.
+func (db *DB) readStmt(ctx context.Context, query string) *sql.Stmt {
+	if db.Engine != SQLite {
+		return nil
+	}
+	if v, ok := db.reads.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	if db.readN.Load() >= maxPrepared {
+		return nil
+	}
+	st, err := db.r.PrepareContext(ctx, db.q(query))
+	if err != nil {
+		return nil
+	}
+	if v, loaded := db.reads.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt)
+	}
+	db.readN.Add(1)
+	return st
 }
 
 // classify turns driver errors into domain errors by driver code, never by
