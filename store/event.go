@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"time"
 
@@ -77,10 +79,29 @@ func (tx *Tx) Emit(ctx context.Context, topic, kind string, v any) (int64, error
 	return id, nil
 }
 
+// LastEventID is the id of a topic's newest event (0 when it has none).
+func (db *DB) LastEventID(ctx context.Context, topic string) (int64, error) {
+	var id sql.NullInt64
+	err := db.queryRow(ctx, "SELECT MAX(id) FROM events WHERE topic = $1", topic).Scan(&id)
+	return id.Int64, db.classify(err)
+}
+
+// RecentEvents returns a topic's latest n events, oldest first: what a new
+// watcher is shown before live events.
+func (db *DB) RecentEvents(ctx context.Context, topic string, n int) ([]*live.Event, error) {
+	evs, err := db.scanEvents(ctx, topic, "SELECT id, kind, data, at FROM events WHERE topic = $1 ORDER BY id DESC LIMIT $2", topic, n)
+	slices.Reverse(evs)
+	return evs, err
+}
+
 // EventsAfter returns a topic's events with ids above after, oldest first:
 // what a watcher missed while disconnected.
 func (db *DB) EventsAfter(ctx context.Context, topic string, after int64, limit int) ([]*live.Event, error) {
-	rows, err := db.query(ctx, "SELECT id, kind, data, at FROM events WHERE topic = $1 AND id > $2 ORDER BY id LIMIT $3", topic, after, limit)
+	return db.scanEvents(ctx, topic, "SELECT id, kind, data, at FROM events WHERE topic = $1 AND id > $2 ORDER BY id LIMIT $3", topic, after, limit)
+}
+
+func (db *DB) scanEvents(ctx context.Context, topic, query string, args ...any) ([]*live.Event, error) {
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

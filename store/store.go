@@ -431,11 +431,12 @@ const maxPrepared = 300
 // constant queries, so the set stays small; it is bounded all the same.
 // It runs after the transaction, when the writer's connection is free.
 func (db *DB) prepareMore(queries []string) {
+	db.prepareHot(context.Background()) // no bid may have run yet
 	db.hotMu.Lock()
 	defer db.hotMu.Unlock()
 	cur := db.hot.Load()
 	if cur == nil {
-		return // prepareHot has not succeeded yet: the schema may not exist
+		return // the schema does not exist yet
 	}
 	m := make(map[string]*sql.Stmt, len(*cur)+len(queries))
 	for q, st := range *cur {
@@ -561,9 +562,7 @@ func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 	if st := tx.hotStmt(ctx, query); st != nil {
 		return st
 	}
-	if tx.db.hot.Load() != nil {
-		tx.fresh = append(tx.fresh, query)
-	}
+	tx.fresh = append(tx.fresh, query)
 	return nil
 }
 

@@ -20,17 +20,8 @@ import (
 // lastEventID is the newest event of a topic: a page rendered now passes it
 // to its stream so the stream sends only what happens after the render.
 func (s *Server) lastEventID(c *PageCall, topic string) int64 {
-	var last int64
-	for {
-		evs, err := s.db.EventsAfter(c, topic, last, 1000)
-		if err != nil || len(evs) == 0 {
-			return last
-		}
-		last = evs[len(evs)-1].ID
-		if len(evs) < 1000 {
-			return last
-		}
-	}
+	id, _ := s.db.LastEventID(c, topic)
+	return id
 }
 
 func (s *Server) orgNames(c *PageCall) (map[int64]string, error) {

@@ -6,18 +6,28 @@ import (
 	"time"
 
 	"niaga"
+	"niaga/live"
 )
 
 // streamHeartbeat keeps idle connections (and proxies) from timing out.
 const streamHeartbeat = 15 * time.Second
 
+// A resuming watcher gets at most streamBacklog missed events (then it
+// reconnects from the last one for more); a new one the latest
+// streamRecent.
+const (
+	streamBacklog = 10000
+	streamRecent  = 100
+)
+
 // Stream serves a topic's events as server-sent events. A watcher that
 // reconnects with Last-Event-ID (header, or ?last_event_id=) first gets
-// what it missed from the database, then live events, in id order and
-// without duplicates. Subscribing before reading the backlog means no
+// what it missed from the database, a new one the topic's latest events,
+// then live events, in id order and without duplicates. Subscribing before reading the backlog means no
 // event falls between the two.
 func (s *Server) Stream(c *Call, topic string) error {
 	var last int64
+	resume := true
 	if v := c.R.Header.Get("Last-Event-ID"); v != "" {
 		last, _ = strconv.ParseInt(v, 10, 64)
 	} else if v := c.R.URL.Query().Get("last_event_id"); v != "" {
@@ -26,10 +36,20 @@ func (s *Server) Stream(c *Call, topic string) error {
 			return niaga.Invalid("last_event_id", "must be a non-negative integer")
 		}
 		last = n
+	} else {
+		resume = false
 	}
 	sub := s.hub.Subscribe(topic)
 	defer sub.Close()
-	backlog, err := s.db.EventsAfter(c, topic, last, 10000)
+	var backlog []*live.Event
+	var err error
+	if resume {
+		backlog, err = s.db.EventsAfter(c, topic, last, streamBacklog)
+	} else {
+		// A new watcher is shown the latest events, not the topic's whole
+		// history: a busy mission has tens of thousands.
+		backlog, err = s.db.RecentEvents(c, topic, streamRecent)
+	}
 	if err != nil {
 		return err
 	}
