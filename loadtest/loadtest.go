@@ -449,6 +449,23 @@ type tally struct {
 	netErrs  int64
 }
 
+// record counts one answered request (status 0: a network error).
+func (t *tally) record(lat time.Duration, status int, code string, wrote bool) {
+	t.lat = append(t.lat, lat)
+	t.requests++
+	if status == 0 {
+		t.netErrs++
+		return
+	}
+	t.status[status]++
+	if code != "" {
+		t.codes[code]++
+	}
+	if wrote {
+		t.writes++
+	}
+}
+
 func newTally() *tally { return &tally{status: map[int]int64{}, codes: map[string]int64{}} }
 
 func (t *tally) add(o *tally) {
@@ -554,21 +571,8 @@ func (r *Runner) closedLoop(ctx context.Context, res *Result, conns int, fn op) 
 					return
 				}
 				status, code, wrote := fn(ctx, w)
-				if t0.Before(warmEnd) {
-					continue
-				}
-				t.lat = append(t.lat, time.Since(t0))
-				t.requests++
-				if status == 0 {
-					t.netErrs++
-					continue
-				}
-				t.status[status]++
-				if code != "" {
-					t.codes[code]++
-				}
-				if wrote {
-					t.writes++
+				if !t0.Before(warmEnd) {
+					t.record(time.Since(t0), status, code, wrote)
 				}
 			}
 		}()

@@ -252,21 +252,8 @@ func (r *Runner) watchers(ctx context.Context, res *Result, setupStart time.Time
 				if wrote {
 					committed.Add(1)
 				}
-				if t0.Before(warmEnd) {
-					continue
-				}
-				t.lat = append(t.lat, time.Since(t0))
-				t.requests++
-				if status == 0 {
-					t.netErrs++
-					continue
-				}
-				t.status[status]++
-				if code != "" {
-					t.codes[code]++
-				}
-				if wrote {
-					t.writes++
+				if !t0.Before(warmEnd) {
+					t.record(time.Since(t0), status, code, wrote)
 				}
 			}
 			mu.Lock()
