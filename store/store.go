@@ -562,7 +562,9 @@ func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 	if st := tx.hotStmt(ctx, query); st != nil {
 		return st
 	}
-	tx.fresh = append(tx.fresh, query)
+	if m := tx.db.hot.Load(); m == nil || len(*m) < maxPrepared {
+		tx.fresh = append(tx.fresh, query)
+	}
 	return nil
 }
 
