@@ -64,12 +64,12 @@ func (tx *Tx) chainAudit(ctx context.Context) error {
 		return err
 	}
 	for i := range c.seq {
-		if _, err := tx.hotExec(ctx, qAuditAppend, c.seq[i], c.at, c.actor[i], c.action[i], c.entity[i], c.entityID[i],
+		if _, err := tx.Exec(ctx, qAuditAppend, c.seq[i], c.at, c.actor[i], c.action[i], c.entity[i], c.entityID[i],
 			c.before[i], c.after[i], c.prev[i], c.hash[i]); err != nil {
 			return err
 		}
 	}
-	_, err = tx.hotExec(ctx, qAuditHeadSet, c.seq[len(c.seq)-1], c.hash[len(c.hash)-1])
+	_, err = tx.Exec(ctx, qAuditHeadSet, c.seq[len(c.seq)-1], c.hash[len(c.hash)-1])
 	return err
 }
 
@@ -86,7 +86,7 @@ type chained struct {
 func (tx *Tx) chain(ctx context.Context) (*chained, error) {
 	var seq int64
 	var prev string
-	if err := tx.hotRow(ctx, qAuditHead+tx.ForUpdate()).Scan(&seq, &prev); err != nil {
+	if err := tx.QueryRow(ctx, qAuditHead+tx.ForUpdate()).Scan(&seq, &prev); err != nil {
 		return nil, fmt.Errorf("audit head: %w", err)
 	}
 	c := &chained{at: micros(tx.Now)}

@@ -97,12 +97,12 @@ func (tx *Tx) lockLot(ctx context.Context, id int64) (lotRow, error) {
 	if v, ok := tx.db.lotInfo.Load(id); ok {
 		r := *v.(*lotRow)
 		var st, en, closed int64
-		err := tx.hotRow(ctx, qLotState+tx.ForUpdate(), id).Scan(&r.Status, &r.Reason, &st, &en, &r.Extensions, &r.LeaderOrg, &r.leaderMax,
+		err := tx.QueryRow(ctx, qLotState+tx.ForUpdate(), id).Scan(&r.Status, &r.Reason, &st, &en, &r.Extensions, &r.LeaderOrg, &r.leaderMax,
 			&r.Price, &r.BidCount, &r.WinnerOrgID, &r.AwardPrice, &r.SoldQuantity, &closed)
 		r.StartsAt, r.EndsAt, r.ClosedAt = fromMicros(st), fromMicros(en), fromMicros(closed)
 		return r, err
 	}
-	r, err := scanLot(tx.hotRow(ctx, qLotFull+tx.ForUpdateOf("l"), id))
+	r, err := scanLot(tx.QueryRow(ctx, qLotFull+tx.ForUpdateOf("l"), id))
 	if err != nil {
 		return r, err
 	}
@@ -159,7 +159,7 @@ type bidderAccount struct {
 // one buyer on different lots cannot both spend the same deposit.
 func (tx *Tx) bidder(ctx context.Context, r *lotRow, org int64) (bidderAccount, error) {
 	var b bidderAccount
-	err := tx.hotRow(ctx, qBidder+tx.ForUpdateOf("d"), r.MarketID, org, r.ID).Scan(&b.verified, &b.kind, &b.balance, &b.locked, &b.others)
+	err := tx.QueryRow(ctx, qBidder+tx.ForUpdateOf("d"), r.MarketID, org, r.ID).Scan(&b.verified, &b.kind, &b.balance, &b.locked, &b.others)
 	if err == nil {
 		b.hasAccount = true
 		return b, nil
@@ -167,7 +167,7 @@ func (tx *Tx) bidder(ctx context.Context, r *lotRow, org int64) (bidderAccount, 
 	if !errors.Is(err, sql.ErrNoRows) {
 		return b, err
 	}
-	return b, tx.hotRow(ctx, qOrg, org).Scan(&b.verified, &b.kind) // no deposit account
+	return b, tx.QueryRow(ctx, qOrg, org).Scan(&b.verified, &b.kind) // no deposit account
 }
 
 // bidJobState tracks the bid of a batch being applied: whether it has
@@ -220,7 +220,7 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 				err = sql.ErrNoRows
 			}
 		} else {
-			err = tx.hotRow(ctx, qIdemGet, idemKey).Scan(&op, &body)
+			err = tx.QueryRow(ctx, qIdemGet, idemKey).Scan(&op, &body)
 		}
 		if err == nil {
 			if op != "lot:"+strconv.FormatInt(req.LotID, 10) {
@@ -303,7 +303,7 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 		op := "lot:" + strconv.FormatInt(req.LotID, 10)
 		if tx.pend != nil {
 			tx.pend.idempotent(idemKey, a.UserID, op, string(body))
-		} else if _, err := tx.hotExec(ctx, qIdemPut, idemKey, a.UserID, op, 201, string(body), micros(tx.Now)); err != nil {
+		} else if _, err := tx.Exec(ctx, qIdemPut, idemKey, a.UserID, op, 201, string(body), micros(tx.Now)); err != nil {
 			return BidResult{}, err
 		}
 	}
@@ -397,7 +397,7 @@ func checkDeposit(r *lotRow, acct *bidderAccount, bidValue int64) error {
 }
 
 func (tx *Tx) setCommitment(ctx context.Context, r *lotRow, org, v int64) error {
-	_, err := tx.hotExec(ctx, qCommit, r.ID, org, r.MarketID, v)
+	_, err := tx.Exec(ctx, qCommit, r.ID, org, r.MarketID, v)
 	return err
 }
 
@@ -457,9 +457,9 @@ func (tx *Tx) englishWrites(ctx context.Context, r, after *lotRow, req BidReques
 		return 0, err
 	}
 	if after.EndsAt.Equal(r.EndsAt) && after.Extensions == r.Extensions {
-		_, err = tx.hotExec(ctx, qLotEnglish, after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, r.ID)
+		_, err = tx.Exec(ctx, qLotEnglish, after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, r.ID)
 	} else {
-		_, err = tx.hotExec(ctx, qLotExtend, after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, micros(after.EndsAt), after.Extensions, r.ID)
+		_, err = tx.Exec(ctx, qLotExtend, after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, micros(after.EndsAt), after.Extensions, r.ID)
 	}
 	if err != nil {
 		return 0, err
@@ -470,7 +470,7 @@ func (tx *Tx) englishWrites(ctx context.Context, r, after *lotRow, req BidReques
 		}
 	}
 	if r.LeaderOrg != 0 && r.LeaderOrg != after.LeaderOrg {
-		if _, err := tx.hotExec(ctx, qUncommit, r.ID, r.LeaderOrg); err != nil {
+		if _, err := tx.Exec(ctx, qUncommit, r.ID, r.LeaderOrg); err != nil {
 			return 0, err
 		}
 	}

@@ -62,7 +62,7 @@ func (c *bidCache) clear() {
 func (c *bidCache) begin(ctx context.Context, tx *Tx) {
 	gen := tx.db.writeGen.Load()
 	var dv int64
-	if err := tx.hotRow(ctx, qDataVersion).Scan(&dv); err != nil {
+	if err := tx.QueryRow(ctx, qDataVersion).Scan(&dv); err != nil {
 		c.valid = false
 	}
 	if !c.valid || gen != c.gen || dv != c.dataVersion || len(c.lots) > maxBidCache || len(c.accts) > maxBidCache {

@@ -486,30 +486,13 @@ func (tx *Tx) hotStmt(ctx context.Context, query string) *sql.Stmt {
 	return st
 }
 
-// hotExec is Exec through a prepared hot statement when there is one.
-func (tx *Tx) hotExec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := tx.hotStmt(ctx, query); st != nil {
-		res, err := st.ExecContext(ctx, args...)
-		return res, tx.db.classify(err)
-	}
-	return tx.Exec(ctx, query, args...)
-}
-
-// hotRow is QueryRow through a prepared hot statement when there is one.
-func (tx *Tx) hotRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := tx.hotStmt(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
-	}
-	return tx.QueryRow(ctx, query, args...)
-}
-
 // hotInsertID inserts one row into a table whose id is its rowid on SQLite
 // (INTEGER PRIMARY KEY) and returns the id: there through Exec and the
 // last insert rowid, which costs half of reading a RETURNING row through
 // database/sql; on PostgreSQL through RETURNING id.
 func (tx *Tx) hotInsertID(ctx context.Context, query string, args ...any) (int64, error) {
 	if tx.db.Engine == SQLite {
-		res, err := tx.hotExec(ctx, query, args...)
+		res, err := tx.Exec(ctx, query, args...)
 		if err != nil {
 			return 0, err
 		}
