@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -240,7 +241,7 @@ func (db *DB) ActorByToken(ctx context.Context, hash, kind string, now time.Time
 	var a niaga.Actor
 	err := db.queryRow(ctx, `SELECT u.id, u.org_id, u.role, u.name FROM tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.hash = $1 AND ($2 = '' OR t.kind = $2) AND t.expires_at > $3 AND u.active`, hash, kind, micros(now)).Scan(&a.UserID, &a.OrgID, &a.Role, &a.Name)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, niaga.Errorf(niaga.CodeUnauthorized, "invalid or expired credentials")
 	}
 	if err != nil {

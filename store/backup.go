@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -99,7 +100,7 @@ func (db *DB) TableCounts(ctx context.Context) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, n := range names {
 		var c int64
-		if err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+quoteIdent(n)).Scan(&c); err != nil && err != sql.ErrNoRows {
+		if err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+quoteIdent(n)).Scan(&c); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return nil, db.classify(err)
 		}
 		out[n] = c

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ func (db *DB) SubmitLot(ctx context.Context, actor *niaga.Actor, in LotInput) (n
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var mech string
 		if err := tx.QueryRow(ctx, "SELECT mechanisms FROM markets WHERE id = $1", in.MarketID).Scan(&mech); err != nil {
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				return niaga.Invalid("market_id", "market does not exist")
 			}
 			return err
@@ -87,7 +88,7 @@ func (db *DB) SubmitLot(ctx context.Context, actor *niaga.Actor, in LotInput) (n
 		}
 		var grades string
 		if err := tx.QueryRow(ctx, "SELECT grades FROM commodities WHERE code = $1", in.Commodity).Scan(&grades); err != nil {
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				return niaga.Invalid("commodity", "unknown commodity")
 			}
 			return err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -62,7 +63,7 @@ func (db *DB) CreateMarket(ctx context.Context, actor *niaga.Actor, in MarketInp
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var kind string
 		if err := tx.QueryRow(ctx, "SELECT kind FROM organizations WHERE id = $1", org).Scan(&kind); err != nil {
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				return niaga.Invalid("organizer_org_id", "organization does not exist")
 			}
 			return err
@@ -162,7 +163,7 @@ func (db *DB) CreateSession(ctx context.Context, actor *niaga.Actor, in SessionI
 		for _, id := range in.MarketIDs {
 			var org int64
 			if err := tx.QueryRow(ctx, "SELECT organizer_org_id FROM markets WHERE id = $1", id).Scan(&org); err != nil {
-				if err == sql.ErrNoRows {
+				if errors.Is(err, sql.ErrNoRows) {
 					return niaga.Invalid("market_ids", fmt.Sprintf("market %d does not exist", id))
 				}
 				return err

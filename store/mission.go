@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -136,7 +137,7 @@ func scanMission(s interface{ Scan(...any) error }, m *niaga.Mission) error {
 func loadMission(ctx context.Context, q rowQuerier, id int64, lock string) (niaga.Mission, error) {
 	var m niaga.Mission
 	if err := scanMission(q.QueryRow(ctx, "SELECT "+missionCols+" FROM missions WHERE id = $1"+lock, id), &m); err != nil {
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			return m, niaga.Errorf(niaga.CodeNotFound, "mission %d not found", id)
 		}
 		return m, err
@@ -321,7 +322,7 @@ func missionAuthority(ctx context.Context, q rowQuerier, m *niaga.Mission, actor
 	}
 	rows.Close()
 	err = q.QueryRow(ctx, "SELECT id, verified FROM mission_participants WHERE mission_id = $1 AND org_id = $2", m.ID, actor.OrgID).Scan(&a.self, &a.selfOK)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return a, err
 	}
 	return a, nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -73,7 +74,7 @@ func scanDeal(s interface{ Scan(...any) error }, d *niaga.Deal) error {
 func loadDeal(ctx context.Context, q rowQuerier, id int64) (niaga.Deal, error) {
 	var d niaga.Deal
 	err := scanDeal(q.QueryRow(ctx, "SELECT "+dealCols+dealFrom+" WHERE d.id = $1", id), &d)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return d, niaga.Errorf(niaga.CodeNotFound, "deal %d not found", id)
 	}
 	return d, err
@@ -181,7 +182,7 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 				out, replayed = niaga.Deal{}, true
 				return tx.replay(ctx, id, missionID, &in, &out)
 			}
-			if err != sql.ErrNoRows {
+			if !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 		}
@@ -297,7 +298,7 @@ func (tx *Tx) insertDeal(ctx context.Context, d *niaga.Deal, key any) (ok bool, 
 		ON CONFLICT (recorded_by, idempotency_key) DO NOTHING RETURNING id`,
 		d.MissionID, d.SellerID, d.BuyerID, d.SellerProvince, d.BuyerProvince, d.Commodity, d.Kind, d.Quantity, d.Value, d.Note,
 		reverses, d.Reason, d.Validation, d.ValidatedBy, micros(d.ValidatedAt), d.RecordedBy, d.RecordedOrg, micros(d.RecordedAt), key).Scan(&d.ID)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return false, after, nil
 	}
 	if err != nil {
@@ -314,7 +315,7 @@ func (tx *Tx) insertDeal(ctx context.Context, d *niaga.Deal, key any) (ok bool, 
 // reversing entries -1), kept up to date by insertDeal.
 func missionTotals(ctx context.Context, q rowQuerier, missionID int64) (t dealTotals, err error) {
 	err = q.QueryRow(ctx, "SELECT deal_total, deal_count FROM missions WHERE id = $1", missionID).Scan(&t.value, &t.count)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		err = niaga.Errorf(niaga.CodeNotFound, "mission %d not found", missionID)
 	}
 	return t, err

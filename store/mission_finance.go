@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -150,7 +151,7 @@ func scanFinancing(s interface{ Scan(...any) error }, f *niaga.FinancingRequest)
 func loadFinancing(ctx context.Context, q rowQuerier, id int64) (niaga.FinancingRequest, error) {
 	var f niaga.FinancingRequest
 	err := scanFinancing(q.QueryRow(ctx, "SELECT "+financingCols+financingFrom+" WHERE f.id = $1", id), &f)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return f, niaga.Errorf(niaga.CodeNotFound, "financing request %d not found", id)
 	}
 	return f, err
@@ -272,7 +273,7 @@ func (db *DB) FinancingRequest(ctx context.Context, actor *niaga.Actor, id int64
 	args = append(args, id)
 	var f niaga.FinancingRequest
 	err := scanFinancing(db.queryRow(ctx, "SELECT "+financingCols+financingFrom+" WHERE "+where+" AND f.id = $"+strconv.Itoa(len(args)), args...), &f)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return f, niaga.Errorf(niaga.CodeNotFound, "financing request %d not found", id)
 	}
 	return f, db.classify(err)

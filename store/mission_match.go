@@ -185,7 +185,7 @@ func scanMeeting(s interface{ Scan(...any) error }, r *MeetingRequest) error {
 func loadMeeting(ctx context.Context, q rowQuerier, id int64) (MeetingRequest, error) {
 	var r MeetingRequest
 	err := scanMeeting(q.QueryRow(ctx, "SELECT "+meetingCols+meetingFrom+" WHERE r.id = $1", id), &r)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return r, niaga.Errorf(niaga.CodeNotFound, "meeting request %d not found", id)
 	}
 	return r, err
@@ -288,7 +288,7 @@ func pairScore(ctx context.Context, q rowQuerier, missionID int64, from, to niag
 	var n matching.Need
 	err := q.QueryRow(ctx, "SELECT id, participant_id, commodity, grade, volume, target_price FROM mission_needs WHERE id = $1 AND mission_id = $2", needID, missionID).
 		Scan(&n.ID, &n.Participant, &n.Commodity, &n.Grade, &n.Volume, &n.TargetPrice)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, niaga.Invalid("need_id", "not a need of this mission")
 	}
 	if err != nil {
@@ -297,7 +297,7 @@ func pairScore(ctx context.Context, q rowQuerier, missionID int64, from, to niag
 	var o matching.Offer
 	err = q.QueryRow(ctx, "SELECT id, participant_id, commodity, grade, monthly_capacity, price FROM mission_offers WHERE id = $1 AND mission_id = $2", offerID, missionID).
 		Scan(&o.ID, &o.Participant, &o.Commodity, &o.Grade, &o.MonthlyCapacity, &o.Price)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, niaga.Invalid("offer_id", "not an offer of this mission")
 	}
 	if err != nil {
@@ -378,7 +378,7 @@ func (db *DB) moveMeeting(ctx context.Context, actor *niaga.Actor, id int64, to 
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var missionID int64
 		if err := tx.QueryRow(ctx, "SELECT mission_id FROM meeting_requests WHERE id = $1", id).Scan(&missionID); err != nil {
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				return niaga.Errorf(niaga.CodeNotFound, "meeting request %d not found", id)
 			}
 			return err
@@ -741,7 +741,7 @@ func (db *DB) storedSchedule(ctx context.Context, missionID int64) (MeetingSched
 		var blob string
 		var runAt int64
 		err := q.QueryRow(ctx, "SELECT params, run_at FROM mission_schedules WHERE mission_id = $1", missionID).Scan(&blob, &runAt)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil // not scheduled yet
 		}
 		if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ func scanParticipant(s interface{ Scan(...any) error }, p *niaga.Participant) er
 func loadParticipant(ctx context.Context, q rowQuerier, id int64) (niaga.Participant, error) {
 	var p niaga.Participant
 	err := scanParticipant(q.QueryRow(ctx, "SELECT "+participantCols+participantFrom+" WHERE p.id = $1", id), &p)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return p, niaga.Errorf(niaga.CodeNotFound, "participant %d not found", id)
 	}
 	return p, err
@@ -191,7 +192,7 @@ func commodityGrade(ctx context.Context, q rowQuerier, code, grade string) (niag
 	var c niaga.Commodity
 	var g string
 	err := q.QueryRow(ctx, "SELECT code, name_id, name_en, unit, grades FROM commodities WHERE code = $1", code).Scan(&c.Code, &c.NameID, &c.NameEN, &c.Unit, &g)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return c, "", niaga.Invalid("commodity", "unknown commodity")
 	}
 	if err != nil {
