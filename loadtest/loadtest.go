@@ -28,7 +28,6 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -625,16 +624,6 @@ func problemCode(body []byte) string {
 		return p.Code
 	}
 	return ""
-}
-
-// sortedKeys is for stable logs.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // serverMem reads the Go heap in use plus goroutine stacks of the server
