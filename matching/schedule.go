@@ -142,37 +142,59 @@ func Schedule(in ScheduleInput) (ScheduleResult, error) {
 	if in.Tables < 0 {
 		return ScheduleResult{}, fmt.Errorf("%w: tables %d < 0", ErrScheduleInput, in.Tables)
 	}
-	S := len(in.Slots)
-	order := make([]int, S) // position → index into in.Slots
+	order, posOf, err := slotOrder(in.Slots)
+	if err != nil {
+		return ScheduleResult{}, err
+	}
+	st := newSchedState(len(in.Slots), in.Tables, in.Meetings)
+	reason := invalidMeetings(in.Meetings)
+	st.indexParticipants(in, reason, posOf)
+	prio := priorityOrder(in.Meetings, reason)
+
+	var res ScheduleResult
+	rest := st.greedy(prio)
+	res.Stats.Greedy = len(prio) - len(rest)
+	rest = st.improve(in, rest, &res.Stats)
+	res.Unscheduled = st.unscheduled(in.Meetings, reason, rest)
+	res.Assignments = st.assignments(in, order)
+	return res, nil
+}
+
+// slotOrder sorts the slots by start, then index: order maps a position
+// (the scheduler's slot number, earliest first) to an index into slots, and
+// posOf maps a slot's Index to its position. Duplicate indexes are an error.
+func slotOrder(slots []Slot) (order []int, posOf map[int]int32, err error) {
+	order = make([]int, len(slots))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(x, y int) int {
-		if c := in.Slots[x].Start.Compare(in.Slots[y].Start); c != 0 {
+		if c := slots[x].Start.Compare(slots[y].Start); c != 0 {
 			return c
 		}
-		return cmp.Compare(in.Slots[x].Index, in.Slots[y].Index)
+		return cmp.Compare(slots[x].Index, slots[y].Index)
 	})
-	posOf := make(map[int]int32, S) // slot Index → position
+	posOf = make(map[int]int32, len(slots))
 	for p, i := range order {
-		idx := in.Slots[i].Index
+		idx := slots[i].Index
 		if _, dup := posOf[idx]; dup {
-			return ScheduleResult{}, fmt.Errorf("%w: duplicate slot index %d", ErrScheduleInput, idx)
+			return nil, nil, fmt.Errorf("%w: duplicate slot index %d", ErrScheduleInput, idx)
 		}
 		posOf[idx] = int32(p)
 	}
+	return order, posOf, nil
+}
 
-	st := newSchedState(S, in.Tables, in.Meetings)
-	var res ScheduleResult
-
-	// Reject self meetings and duplicate IDs.
-	idCount := make(map[int64]int, len(in.Meetings))
-	for i := range in.Meetings {
-		idCount[in.Meetings[i].ID]++
+// invalidMeetings gives, per meeting, why it cannot be scheduled at all
+// (self meetings and duplicate IDs), or "" for a valid meeting.
+func invalidMeetings(meetings []Meeting) []Reason {
+	idCount := make(map[int64]int, len(meetings))
+	for i := range meetings {
+		idCount[meetings[i].ID]++
 	}
-	reason := make([]Reason, len(st.ms)) // "" = valid
-	for i := range st.ms {
-		m := &in.Meetings[i]
+	reason := make([]Reason, len(meetings))
+	for i := range meetings {
+		m := &meetings[i]
 		switch {
 		case idCount[m.ID] > 1:
 			reason[i] = ReasonDuplicateID
@@ -180,9 +202,13 @@ func Schedule(in ScheduleInput) (ScheduleResult, error) {
 			reason[i] = ReasonInvalid
 		}
 	}
+	return reason
+}
 
-	// Dense participant numbering, in order of first appearance (in input
-	// order, so deterministic).
+// indexParticipants numbers the participants of the valid meetings densely,
+// in order of first appearance (in input order, so deterministic), and
+// records their unavailable slots.
+func (st *schedState) indexParticipants(in ScheduleInput, reason []Reason, posOf map[int]int32) {
 	pid := make(map[int64]int32)
 	dense := func(id int64) int32 {
 		if v, ok := pid[id]; ok {
@@ -211,23 +237,34 @@ func Schedule(in ScheduleInput) (ScheduleResult, error) {
 			}
 		}
 	}
+}
 
-	// Priority order.
-	prio := make([]int32, 0, len(st.ms))
-	for i := range st.ms {
+// byPriority orders meetings (by their index into meetings) by score
+// descending, then ID ascending.
+func byPriority(meetings []Meeting) func(x, y int32) int {
+	return func(x, y int32) int {
+		if c := cmp.Compare(meetings[y].Score, meetings[x].Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(meetings[x].ID, meetings[y].ID)
+	}
+}
+
+// priorityOrder lists the valid meetings in priority order.
+func priorityOrder(meetings []Meeting, reason []Reason) []int32 {
+	prio := make([]int32, 0, len(meetings))
+	for i := range meetings {
 		if reason[i] == "" {
 			prio = append(prio, int32(i))
 		}
 	}
-	slices.SortFunc(prio, func(x, y int32) int {
-		if c := cmp.Compare(in.Meetings[y].Score, in.Meetings[x].Score); c != 0 {
-			return c
-		}
-		return cmp.Compare(in.Meetings[x].ID, in.Meetings[y].ID)
-	})
+	slices.SortFunc(prio, byPriority(meetings))
+	return prio
+}
 
-	// 1. Greedy.
-	var rest []int32
+// greedy is phase 1: each meeting of prio, in order, goes into the earliest
+// slot where it fits. It returns the meetings that fit nowhere, in order.
+func (st *schedState) greedy(prio []int32) (rest []int32) {
 	for _, m := range prio {
 		if s := st.firstFree(m, -1); s >= 0 {
 			st.place(m, s)
@@ -235,9 +272,13 @@ func Schedule(in ScheduleInput) (ScheduleResult, error) {
 			rest = append(rest, m)
 		}
 	}
-	res.Stats.Greedy = len(prio) - len(rest)
+	return rest
+}
 
-	// 2. Improvement.
+// improve is phase 2: it retries the unscheduled meetings rest with the
+// iteratively deepened augmenting search, then with one direct pass that
+// keeps the result maximal, and returns the meetings still unscheduled.
+func (st *schedState) improve(in ScheduleInput, rest []int32, stats *ScheduleStats) []int32 {
 	depth := in.ImproveDepth
 	if depth == 0 {
 		depth = DefaultImproveDepth
@@ -247,57 +288,69 @@ func Schedule(in ScheduleInput) (ScheduleResult, error) {
 		budget = DefaultImproveBudget + 64*len(in.Meetings)
 	}
 	st.budget = budget
-	if depth > 0 && S > 0 {
-		// Iterative deepening: cheap shallow moves first, for all meetings,
-		// then deeper searches for what is left.
-		for d := 1; d <= depth && len(rest) > 0 && st.budget > 0; d++ {
-			for len(rest) > 0 && st.budget > 0 {
-				next := rest[:0]
-				for _, m := range rest {
-					st.journal = st.journal[:0]
-					if testHook != nil {
-						testHook(st, m, false, false)
-					}
-					ok := st.budget > 0 && st.insert(m, d, -1)
-					if testHook != nil {
-						testHook(st, m, true, ok)
-					}
-					if ok {
-						res.Stats.Improved++
-						for _, op := range st.journal {
-							if op.from >= 0 && op.to < 0 {
-								res.Stats.Relocations++ // each relocation = one unplace (+ one place)
-							}
-						}
-					} else {
-						next = append(next, m)
-					}
-				}
-				progress := len(next) < len(rest)
-				rest = next
-				if !progress {
-					break
-				}
-			}
-		}
-		res.Stats.Steps = budget - max(st.budget, 0)
-		res.Stats.BudgetExhausted = st.budget <= 0 && len(rest) > 0
-		// Moves free slots; if the budget ran out, a meeting may now fit
-		// directly. Placing only consumes room, so one direct pass restores
-		// maximality.
-		next := rest[:0]
-		for _, m := range rest {
-			if s := st.firstFree(m, -1); s >= 0 {
-				st.place(m, s)
-				res.Stats.Improved++
-			} else {
-				next = append(next, m)
-			}
-		}
-		rest = next
+	if depth <= 0 || st.s == 0 {
+		return rest
 	}
+	// Iterative deepening: cheap shallow moves first, for all meetings,
+	// then deeper searches for what is left.
+	for d := 1; d <= depth && len(rest) > 0 && st.budget > 0; d++ {
+		for len(rest) > 0 && st.budget > 0 {
+			next := st.improvePass(rest, d, stats)
+			progress := len(next) < len(rest)
+			rest = next
+			if !progress {
+				break
+			}
+		}
+	}
+	stats.Steps = budget - max(st.budget, 0)
+	stats.BudgetExhausted = st.budget <= 0 && len(rest) > 0
+	// Moves free slots; if the budget ran out, a meeting may now fit
+	// directly. Placing only consumes room, so one direct pass restores
+	// maximality.
+	next := rest[:0]
+	for _, m := range rest {
+		if s := st.firstFree(m, -1); s >= 0 {
+			st.place(m, s)
+			stats.Improved++
+		} else {
+			next = append(next, m)
+		}
+	}
+	return next
+}
 
-	// Unscheduled with reasons, in priority order.
+// improvePass tries once to insert each meeting of rest with at most depth
+// nested relocations, and returns those it could not insert (reusing rest's
+// storage).
+func (st *schedState) improvePass(rest []int32, depth int, stats *ScheduleStats) []int32 {
+	next := rest[:0]
+	for _, m := range rest {
+		st.journal = st.journal[:0]
+		if testHook != nil {
+			testHook(st, m, false, false)
+		}
+		ok := st.budget > 0 && st.insert(m, depth, -1)
+		if testHook != nil {
+			testHook(st, m, true, ok)
+		}
+		if ok {
+			stats.Improved++
+			for _, op := range st.journal {
+				if op.from >= 0 && op.to < 0 {
+					stats.Relocations++ // each relocation = one unplace (+ one place)
+				}
+			}
+		} else {
+			next = append(next, m)
+		}
+	}
+	return next
+}
+
+// unscheduled lists the invalid meetings and those left in rest with their
+// reasons, in priority order (ties by input position).
+func (st *schedState) unscheduled(meetings []Meeting, reason []Reason, rest []int32) []Unscheduled {
 	var uns []int32
 	for i := range st.ms {
 		if reason[i] != "" {
@@ -305,42 +358,41 @@ func Schedule(in ScheduleInput) (ScheduleResult, error) {
 		}
 	}
 	uns = append(uns, rest...)
+	prio := byPriority(meetings)
 	slices.SortFunc(uns, func(x, y int32) int {
-		if c := cmp.Compare(in.Meetings[y].Score, in.Meetings[x].Score); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(in.Meetings[x].ID, in.Meetings[y].ID); c != 0 {
+		if c := prio(x, y); c != 0 {
 			return c
 		}
 		return cmp.Compare(x, y)
 	})
+	var out []Unscheduled
 	for _, m := range uns {
 		r := reason[m]
 		if r == "" {
 			r = st.why(m)
 		}
-		res.Unscheduled = append(res.Unscheduled, Unscheduled{MeetingID: in.Meetings[m].ID, Reason: r})
+		out = append(out, Unscheduled{MeetingID: meetings[m].ID, Reason: r})
 	}
+	return out
+}
 
-	// Tables: within a slot, by score descending then ID.
-	for s := 0; s < S; s++ {
+// assignments lists the placed meetings slot by slot (earliest first),
+// numbering the tables within a slot by score descending, then ID.
+func (st *schedState) assignments(in ScheduleInput, order []int) []Assignment {
+	var out []Assignment
+	for s := 0; s < st.s; s++ {
 		list := st.slotList[s]
-		slices.SortFunc(list, func(x, y int32) int {
-			if c := cmp.Compare(in.Meetings[y].Score, in.Meetings[x].Score); c != 0 {
-				return c
-			}
-			return cmp.Compare(in.Meetings[x].ID, in.Meetings[y].ID)
-		})
+		slices.SortFunc(list, byPriority(in.Meetings))
 		idx := in.Slots[order[s]].Index
 		for t, m := range list {
 			table := 0
 			if in.Tables > 0 {
 				table = t + 1
 			}
-			res.Assignments = append(res.Assignments, Assignment{MeetingID: in.Meetings[m].ID, Slot: idx, Table: table})
+			out = append(out, Assignment{MeetingID: in.Meetings[m].ID, Slot: idx, Table: table})
 		}
 	}
-	return res, nil
+	return out
 }
 
 // testHook, set only by tests, sees the state before and after each
