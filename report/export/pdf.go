@@ -242,58 +242,12 @@ func (r *pdfDoc) table(t *Table) {
 	if len(cols) == 0 {
 		return
 	}
-	cell := func(v Value) string { return r.tr(v.Format(r.d.Lang)) }
-	measure := func(font float64) []float64 {
-		p.SetFont("Helvetica", "", font)
-		ws := make([]float64, len(cols))
-		for k, i := range cols {
-			p.SetFont("Helvetica", "B", font) // headers are bold and wrap between words only
-			for _, word := range strings.Fields(t.Columns[i].Label) {
-				ws[k] = max(ws[k], p.GetStringWidth(r.tr(word))+0.8)
-			}
-			p.SetFont("Helvetica", "", font)
-			for _, row := range t.Rows {
-				if i < len(row) {
-					ws[k] = max(ws[k], p.GetStringWidth(cell(row[i])))
-				}
-			}
-			if i < len(t.Total) {
-				p.SetFont("Helvetica", "B", font)
-				ws[k] = max(ws[k], p.GetStringWidth(cell(t.Total[i])))
-				p.SetFont("Helvetica", "", font)
-			}
-			ws[k] += 2.4
-			if t.Columns[i].Kind == Text {
-				ws[k] = min(ws[k], pdfMaxText)
-			}
-		}
-		return ws
-	}
-	sum := func(ws []float64) (s float64) {
-		for _, w := range ws {
-			s += w
-		}
-		return s
-	}
-	font, orient := 8.0, "P"
-	ws := measure(font)
-	for sum(ws) > 180 && font > pdfMinFont {
-		font -= 0.5
-		ws = measure(font)
-	}
-	if sum(ws) > 180 {
-		font, orient = 8.0, "L"
-		ws = measure(font)
-		for sum(ws) > 267 && font > pdfMinFont {
-			font -= 0.5
-			ws = measure(font)
-		}
-	}
-	if orient != r.orientation() {
+	tb := &pdfTable{r: r, t: t, cols: cols}
+	if orient := tb.fit(); orient != r.orientation() {
 		p.AddPageFormat(orient, fpdf.SizeType{Wd: 210, Ht: 297})
 	}
 	avail := r.width()
-	if sum(ws) > avail {
+	if sumWidths(tb.ws) > avail {
 		r.need(14)
 		r.subheading(t.Title)
 		p.SetFont("Helvetica", "I", 8.5)
@@ -301,82 +255,164 @@ func (r *pdfDoc) table(t *Table) {
 		p.Ln(3)
 		return
 	}
-	// Spare width goes to the text columns, which may then wrap less.
-	var text []int
-	for k, i := range cols {
-		if t.Columns[i].Kind == Text {
-			text = append(text, k)
-		}
-	}
-	if spare := avail - sum(ws); spare > 0 && len(text) > 0 && len(cols) > 3 {
-		for _, k := range text {
-			ws[k] += spare / float64(len(text))
-		}
-	}
-	header := func() {
-		p.SetFont("Helvetica", "B", font)
-		lines := 1
-		for k, i := range cols {
-			lines = max(lines, len(r.split(t.Columns[i].Label, ws[k]-1.5)))
-		}
-		h := float64(lines)*(font*0.42) + 2
-		x, y := pdfMargin, p.GetY()
-		p.SetFillColor(232, 238, 244)
-		for k, i := range cols {
-			p.Rect(x, y, ws[k], h, "F")
-			p.SetXY(x+0.7, y+1)
-			align := "L"
-			if t.Columns[i].Kind != Text {
-				align = "R"
-			}
-			p.MultiCell(ws[k]-1.4, font*0.42, r.tr(t.Columns[i].Label), "", align, false)
-			x += ws[k]
-		}
-		p.SetFillColor(255, 255, 255)
-		p.SetXY(pdfMargin, y+h)
-	}
-	row := func(vals []Value, bold bool) {
-		if r.room() < pdfRowH {
-			p.AddPageFormat(r.orientation(), fpdf.SizeType{Wd: 210, Ht: 297})
-			header()
-		}
-		style := ""
-		border := "B"
-		if bold {
-			style, border = "B", "T"
-		}
-		p.SetFont("Helvetica", style, font)
-		p.SetDrawColor(220, 220, 220)
-		if bold {
-			p.SetDrawColor(60, 60, 60)
-		}
-		for k, i := range cols {
-			s, align := "", "L"
-			if i < len(vals) {
-				s = cell(vals[i])
-				if vals[i].isNum() {
-					align = "R"
-				}
-			}
-			p.CellFormat(ws[k], pdfRowH, r.fitRaw(s, ws[k]-1.2), border, 0, align, false, 0, "")
-		}
-		p.Ln(-1)
-		p.SetDrawColor(0, 0, 0)
-	}
+	tb.spread(avail)
 	r.need(7 + 10 + 3*pdfRowH)
 	r.subheading(t.Title)
-	header()
+	tb.header()
 	for _, v := range t.Rows {
-		row(v, false)
+		tb.row(v, false)
 	}
 	if len(t.Rows) == 0 {
-		p.SetFont("Helvetica", "I", font)
+		p.SetFont("Helvetica", "I", tb.font)
 		p.CellFormat(avail, pdfRowH, r.tr(r.d.emptyNote()), "B", 1, "L", false, 0, "")
 	}
 	if t.Total != nil {
-		row(t.Total, true)
+		tb.row(t.Total, true)
 	}
 	p.Ln(5)
+}
+
+// pdfTable is a table being laid out: the columns printed (indexes into
+// t.Columns), their widths in mm and the font size.
+type pdfTable struct {
+	r    *pdfDoc
+	t    *Table
+	cols []int
+	ws   []float64
+	font float64
+}
+
+func (tb *pdfTable) cell(v Value) string { return tb.r.tr(v.Format(tb.r.d.Lang)) }
+
+func sumWidths(ws []float64) (s float64) {
+	for _, w := range ws {
+		s += w
+	}
+	return s
+}
+
+// measure returns the column widths the table needs at a font size.
+func (tb *pdfTable) measure(font float64) []float64 {
+	p, t := tb.r.p, tb.t
+	p.SetFont("Helvetica", "", font)
+	ws := make([]float64, len(tb.cols))
+	for k, i := range tb.cols {
+		p.SetFont("Helvetica", "B", font) // headers are bold and wrap between words only
+		for _, word := range strings.Fields(t.Columns[i].Label) {
+			ws[k] = max(ws[k], p.GetStringWidth(tb.r.tr(word))+0.8)
+		}
+		p.SetFont("Helvetica", "", font)
+		for _, row := range t.Rows {
+			if i < len(row) {
+				ws[k] = max(ws[k], p.GetStringWidth(tb.cell(row[i])))
+			}
+		}
+		if i < len(t.Total) {
+			p.SetFont("Helvetica", "B", font)
+			ws[k] = max(ws[k], p.GetStringWidth(tb.cell(t.Total[i])))
+			p.SetFont("Helvetica", "", font)
+		}
+		ws[k] += 2.4
+		if t.Columns[i].Kind == Text {
+			ws[k] = min(ws[k], pdfMaxText)
+		}
+	}
+	return ws
+}
+
+// fit chooses the font size and widths: portrait at the largest font that
+// fits (down to pdfMinFont), else landscape likewise. It returns the
+// orientation; the widths may still be too wide for it.
+func (tb *pdfTable) fit() (orient string) {
+	font, orient := 8.0, "P"
+	ws := tb.measure(font)
+	for sumWidths(ws) > 180 && font > pdfMinFont {
+		font -= 0.5
+		ws = tb.measure(font)
+	}
+	if sumWidths(ws) > 180 {
+		font, orient = 8.0, "L"
+		ws = tb.measure(font)
+		for sumWidths(ws) > 267 && font > pdfMinFont {
+			font -= 0.5
+			ws = tb.measure(font)
+		}
+	}
+	tb.font, tb.ws = font, ws
+	return orient
+}
+
+// spread gives the spare width up to avail to the text columns, which may
+// then wrap less.
+func (tb *pdfTable) spread(avail float64) {
+	var text []int
+	for k, i := range tb.cols {
+		if tb.t.Columns[i].Kind == Text {
+			text = append(text, k)
+		}
+	}
+	if spare := avail - sumWidths(tb.ws); spare > 0 && len(text) > 0 && len(tb.cols) > 3 {
+		for _, k := range text {
+			tb.ws[k] += spare / float64(len(text))
+		}
+	}
+}
+
+// header prints the header row, its labels wrapped between words.
+func (tb *pdfTable) header() {
+	p, r, t, ws, font := tb.r.p, tb.r, tb.t, tb.ws, tb.font
+	p.SetFont("Helvetica", "B", font)
+	lines := 1
+	for k, i := range tb.cols {
+		lines = max(lines, len(r.split(t.Columns[i].Label, ws[k]-1.5)))
+	}
+	h := float64(lines)*(font*0.42) + 2
+	x, y := pdfMargin, p.GetY()
+	p.SetFillColor(232, 238, 244)
+	for k, i := range tb.cols {
+		p.Rect(x, y, ws[k], h, "F")
+		p.SetXY(x+0.7, y+1)
+		align := "L"
+		if t.Columns[i].Kind != Text {
+			align = "R"
+		}
+		p.MultiCell(ws[k]-1.4, font*0.42, r.tr(t.Columns[i].Label), "", align, false)
+		x += ws[k]
+	}
+	p.SetFillColor(255, 255, 255)
+	p.SetXY(pdfMargin, y+h)
+}
+
+// row prints one row (bold for the total), starting a new page with the
+// header when the page is full.
+func (tb *pdfTable) row(vals []Value, bold bool) {
+	p, r := tb.r.p, tb.r
+	if r.room() < pdfRowH {
+		p.AddPageFormat(r.orientation(), fpdf.SizeType{Wd: 210, Ht: 297})
+		tb.header()
+	}
+	style := ""
+	border := "B"
+	if bold {
+		style, border = "B", "T"
+	}
+	p.SetFont("Helvetica", style, tb.font)
+	p.SetDrawColor(220, 220, 220)
+	if bold {
+		p.SetDrawColor(60, 60, 60)
+	}
+	for k, i := range tb.cols {
+		s, align := "", "L"
+		if i < len(vals) {
+			s = tb.cell(vals[i])
+			if vals[i].isNum() {
+				align = "R"
+			}
+		}
+		p.CellFormat(tb.ws[k], pdfRowH, r.fitRaw(s, tb.ws[k]-1.2), border, 0, align, false, 0, "")
+	}
+	p.Ln(-1)
+	p.SetDrawColor(0, 0, 0)
 }
 
 func (r *pdfDoc) signatures() {
