@@ -283,25 +283,6 @@ func (db *DB) RunCloser(ctx context.Context, interval time.Duration) {
 }
 
 // settleRule says who may move a contract from one status to another.
-type settleRule struct {
-	from, to string
-	who      []string // "organizer", "buyer", "seller"
-}
-
-var settleRules = []settleRule{
-	{niaga.ContractAwaitingPayment, niaga.ContractPaid, []string{"organizer"}},
-	{niaga.ContractPaid, niaga.ContractDelivered, []string{"organizer", "seller"}},
-	{niaga.ContractDelivered, niaga.ContractCompleted, []string{"organizer", "buyer"}},
-	{niaga.ContractAwaitingPayment, niaga.ContractDefaulted, []string{"organizer"}}, // buyer did not pay: deposit forfeited
-	{niaga.ContractPaid, niaga.ContractDefaulted, []string{"organizer"}},            // seller did not deliver: buyer's deposit released
-	{niaga.ContractAwaitingPayment, niaga.ContractCancelled, []string{"organizer"}},
-	{niaga.ContractAwaitingPayment, niaga.ContractDisputed, []string{"organizer", "buyer", "seller"}},
-	{niaga.ContractPaid, niaga.ContractDisputed, []string{"organizer", "buyer", "seller"}},
-	{niaga.ContractDelivered, niaga.ContractDisputed, []string{"organizer", "buyer", "seller"}},
-	{niaga.ContractDisputed, niaga.ContractCompleted, []string{"organizer"}},
-	{niaga.ContractDisputed, niaga.ContractCancelled, []string{"organizer"}},
-}
-
 // SettleInput moves a contract one step.
 type SettleInput struct {
 	Status     string `json:"status"`
@@ -329,25 +310,16 @@ func (db *DB) Settle(ctx context.Context, actor *niaga.Actor, id int64, in Settl
 		if err != nil {
 			return err
 		}
-		roles := contractRoles(actor, c, organizer)
-		if len(roles) == 0 {
+		parties := niaga.PartiesOf(actor, c, organizer)
+		if parties == 0 {
 			return niaga.Errorf(niaga.CodeNotFound, "contract %d not found", id)
 		}
-		var rule *settleRule
-		for i := range settleRules {
-			if settleRules[i].from == c.Status && settleRules[i].to == in.Status {
-				rule = &settleRules[i]
-			}
-		}
-		if rule == nil {
+		rule, ok := niaga.SettleRuleFor(c.Status, in.Status)
+		if !ok {
 			return &niaga.Error{Code: niaga.CodeConflict, Message: fmt.Sprintf("a %s contract cannot become %s", c.Status, in.Status),
 				Fields: []niaga.FieldError{{Field: "status", Reason: "not allowed from " + c.Status}}}
 		}
-		allowed := false
-		for _, w := range rule.who {
-			allowed = allowed || roles[w]
-		}
-		if !allowed {
+		if !rule.AllowedFor(parties) {
 			return niaga.Errorf(niaga.CodeForbidden, "your part in this contract may not make it %s", in.Status)
 		}
 		if in.Adjustment != 0 && in.Status != niaga.ContractCompleted {
@@ -395,24 +367,6 @@ func (tx *Tx) moveDeposit(ctx context.Context, actor *niaga.Actor, c niaga.Contr
 	return err
 }
 
-// contractRoles are the actor's parts in a contract.
-func contractRoles(a *niaga.Actor, c niaga.Contract, organizer int64) map[string]bool {
-	roles := map[string]bool{}
-	if a == nil {
-		return roles
-	}
-	if a.Role == niaga.RoleAdmin || (a.Role == niaga.RoleOrganizer && a.OrgID == organizer) {
-		roles["organizer"] = true
-	}
-	if a.OrgID == c.BuyerOrgID {
-		roles["buyer"] = true
-	}
-	if a.OrgID == c.SellerOrgID {
-		roles["seller"] = true
-	}
-	return roles
-}
-
 const contractCols = `c.id, c.lot_id, c.market_id, c.buyer_org_id, c.seller_org_id, c.commodity, c.grade, c.quantity, c.price, c.value,
 	c.buyer_fee, c.seller_fee, c.deposit_locked, c.adjustment, c.status, c.payment_due, c.delivery_due, c.created_at, m.organizer_org_id`
 
@@ -437,7 +391,7 @@ func (db *DB) Contract(ctx context.Context, actor *niaga.Actor, id int64) (niaga
 	if err != nil {
 		return c, db.classify(err)
 	}
-	if len(contractRoles(actor, c, org)) == 0 {
+	if niaga.PartiesOf(actor, c, org) == 0 {
 		return niaga.Contract{}, niaga.Errorf(niaga.CodeNotFound, "contract %d not found", id)
 	}
 	rows, err := db.query(ctx, "SELECT from_status, to_status, actor_id, note, adjustment, created_at FROM contract_steps WHERE contract_id = $1 ORDER BY id", id)

@@ -718,25 +718,6 @@ type settleStep struct {
 	Danger bool
 }
 
-// settleSteps mirrors the store's settlement rules to offer only the
-// buttons that the viewer's part in the contract allows; the store decides.
-var settleSteps = []struct {
-	from, to string
-	who      []string
-}{
-	{niaga.ContractAwaitingPayment, niaga.ContractPaid, []string{"organizer"}},
-	{niaga.ContractPaid, niaga.ContractDelivered, []string{"organizer", "seller"}},
-	{niaga.ContractDelivered, niaga.ContractCompleted, []string{"organizer", "buyer"}},
-	{niaga.ContractAwaitingPayment, niaga.ContractDefaulted, []string{"organizer"}},
-	{niaga.ContractPaid, niaga.ContractDefaulted, []string{"organizer"}},
-	{niaga.ContractAwaitingPayment, niaga.ContractCancelled, []string{"organizer"}},
-	{niaga.ContractAwaitingPayment, niaga.ContractDisputed, []string{"organizer", "buyer", "seller"}},
-	{niaga.ContractPaid, niaga.ContractDisputed, []string{"organizer", "buyer", "seller"}},
-	{niaga.ContractDelivered, niaga.ContractDisputed, []string{"organizer", "buyer", "seller"}},
-	{niaga.ContractDisputed, niaga.ContractCompleted, []string{"organizer"}},
-	{niaga.ContractDisputed, niaga.ContractCancelled, []string{"organizer"}},
-}
-
 // contractFlow is the happy path of a contract, drawn as steps.
 var contractFlow = []string{niaga.ContractAwaitingPayment, niaga.ContractPaid, niaga.ContractDelivered, niaga.ContractCompleted}
 
@@ -775,21 +756,9 @@ func (s *Server) pageContract(c *PageCall) error {
 			d.UserName[u.ID] = u.Name
 		}
 	}
-	roles := map[string]bool{
-		"organizer": c.Actor.Is(niaga.RoleAdmin) || c.Actor.Is(niaga.RoleOrganizer) && c.Actor.OrgID == d.Market.OrganizerOrgID,
-		"buyer":     c.Actor.OrgID == ct.BuyerOrgID,
-		"seller":    c.Actor.OrgID == ct.SellerOrgID,
-	}
-	for _, st := range settleSteps {
-		if st.from != ct.Status {
-			continue
-		}
-		for _, w := range st.who {
-			if roles[w] {
-				d.Next = append(d.Next, settleStep{To: st.to, Danger: st.to == niaga.ContractDefaulted || st.to == niaga.ContractCancelled || st.to == niaga.ContractDisputed})
-				break
-			}
-		}
+	// Offer only the steps the settlement rule allows the viewer; the store decides.
+	for _, to := range niaga.NextSettleSteps(ct.Status, niaga.PartiesOf(c.Actor, ct, d.Market.OrganizerOrgID)) {
+		d.Next = append(d.Next, settleStep{To: to, Danger: to == niaga.ContractDefaulted || to == niaga.ContractCancelled || to == niaga.ContractDisputed})
 	}
 	pos := slices.Index(contractFlow, ct.Status)
 	for i, st := range contractFlow {

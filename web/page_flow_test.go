@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,6 +217,19 @@ func TestPageAuctionFlows(t *testing.T) {
 	}
 	path := "/contracts/" + itoa(ct.ID)
 	p = org.get(path)
+	// The buttons are the settlement rule's next steps for the organizer.
+	var offered []string
+	for _, n := range p.findAll("#step-form button[name=status]") {
+		offered = append(offered, attrOf(n, "value"))
+	}
+	mk, err := e.DB.Market(t.Context(), ct.MarketID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lampung := &niaga.Actor{UserID: e.Data.Users["lampung@niaga.id"].ID, OrgID: e.Data.Users["lampung@niaga.id"].OrgID, Role: niaga.RoleOrganizer}
+	if want := niaga.NextSettleSteps(ct.Status, niaga.PartiesOf(lampung, ct, mk.OrganizerOrgID)); !slices.Equal(offered, want) || len(want) == 0 {
+		t.Fatalf("contract page offers %v, the rule %v", offered, want)
+	}
 	if p.find("button[value=paid]") == nil || p.find("li[aria-current=step]") == nil {
 		t.Fatalf("contract page offers no payment step: %q", p.Text("#step-form"))
 	}

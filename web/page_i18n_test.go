@@ -45,8 +45,8 @@ func TestPageCatalog(t *testing.T) {
 	for _, st := range []string{niaga.ContractAwaitingPayment, niaga.ContractPaid, niaga.ContractDelivered, niaga.ContractCompleted, niaga.ContractDefaulted, niaga.ContractCancelled, niaga.ContractDisputed} {
 		used["contract."+st] = "contract statuses"
 	}
-	for _, st := range settleSteps {
-		used["contract.to_"+st.to] = "settlement steps"
+	for _, r := range niaga.SettleRules() {
+		used["contract.to_"+r.To] = "settlement steps"
 	}
 	for _, k := range niaga.DealKinds {
 		used["deal.kind_"+string(k)] = "deal kinds"
