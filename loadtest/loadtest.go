@@ -637,7 +637,7 @@ func (r *Runner) serverMem(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
+	defer resp.Body.Close() //nolint:errcheck // read side
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return 0, err

@@ -61,7 +61,7 @@ func (a *apiClient) do(ctx context.Context, method, path, token string, in, out 
 	if err != nil {
 		return err
 	}
-	defer resp.Body.Close()
+	defer resp.Body.Close() //nolint:errcheck // read side
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
 		return err

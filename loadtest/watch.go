@@ -43,22 +43,22 @@ func (w *watcher) connect(ctx context.Context) (*bufio.Reader, net.Conn, error) 
 		req += "Last-Event-ID: " + strconv.FormatInt(w.lastID, 10) + "\r\n"
 	}
 	req += "\r\n"
-	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
 	if _, err := conn.Write([]byte(req)); err != nil {
-		conn.Close()
+		_ = conn.Close()
 		return nil, nil, err
 	}
 	br := bufio.NewReaderSize(conn, 4096)
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
-		conn.Close()
+		_ = conn.Close()
 		return nil, nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		conn.Close()
+		_ = conn.Close()
 		return nil, nil, fmt.Errorf("stream %s: status %d", w.path, resp.StatusCode)
 	}
-	conn.SetDeadline(time.Time{})
+	_ = conn.SetDeadline(time.Time{})
 	return bufio.NewReaderSize(resp.Body, 4096), conn, nil
 }
 
@@ -66,10 +66,10 @@ func (w *watcher) connect(ctx context.Context) (*bufio.Reader, net.Conn, error) 
 // with Last-Event-ID when the server drops it.
 func (w *watcher) read(ctx context.Context, r *bufio.Reader, conn net.Conn) {
 	for {
-		stop := context.AfterFunc(ctx, func() { conn.Close() })
+		stop := context.AfterFunc(ctx, func() { _ = conn.Close() })
 		w.readFrames(r)
 		stop()
-		conn.Close()
+		_ = conn.Close()
 		if ctx.Err() != nil {
 			return
 		}

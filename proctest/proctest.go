@@ -48,7 +48,7 @@ func NewServer(t testing.TB, bin, dsn string) *Server {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	ln.Close()
+	_ = ln.Close()
 	s := &Server{T: t, Bin: bin, DSN: dsn, Addr: addr}
 	t.Cleanup(s.Kill)
 	return s
@@ -73,7 +73,7 @@ func (s *Server) Start(sub string) {
 	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		res, err := probe.Get(s.URL() + "/readyz")
 		if err == nil {
-			res.Body.Close()
+			_ = res.Body.Close()
 			if res.StatusCode == 200 {
 				return
 			}
@@ -97,8 +97,8 @@ func (s *Server) Kill() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cmd != nil && s.cmd.Process != nil {
-		s.cmd.Process.Signal(syscall.SIGKILL)
-		s.cmd.Wait()
+		_ = s.cmd.Process.Signal(syscall.SIGKILL)
+		_ = s.cmd.Wait() // "signal: killed"
 		s.cmd = nil
 	}
 }
@@ -132,7 +132,7 @@ func (c *Client) Do(method, url, token, key string, in, out any) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer res.Body.Close()
+	defer res.Body.Close() //nolint:errcheck // read side
 	if out != nil && res.StatusCode < 300 {
 		if err := json.NewDecoder(res.Body).Decode(out); err != nil {
 			return res.StatusCode, err

@@ -57,7 +57,11 @@ func (db *DB) GenerateReportData(ctx context.Context, actor *niaga.Actor, spec G
 		if _, err := db.w.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
 			return st, db.classify(err)
 		}
-		defer db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+		defer func() {
+			if _, err := db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000"); err != nil {
+				db.log.Warn("reset the writer's cache size", "err", err)
+			}
+		}()
 	}
 	g := &gen{db: db, spec: spec, rnd: rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x9e3779b97f4a7c15)), st: &st, uid: actor.UserID}
 	if err := g.ids(ctx); err != nil {

@@ -147,7 +147,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		w.SetConnMaxLifetime(0)
 		r, err := sql.Open("sqlite3", u)
 		if err != nil {
-			w.Close()
+			_ = w.Close()
 			return nil, err
 		}
 		r.SetMaxOpenConns(8)
@@ -155,7 +155,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		db.w, db.r = w, r
 	}
 	if err := db.Ping(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	db.closing = make(chan struct{})
@@ -208,7 +208,7 @@ func (db *DB) Close() error {
 	}
 	if m := db.hot.Load(); m != nil {
 		for _, st := range *m {
-			st.Close()
+			_ = st.Close()
 		}
 	}
 	err := db.w.Close()
@@ -289,7 +289,7 @@ func (db *DB) readStmt(ctx context.Context, query string) *sql.Stmt {
 		return nil
 	}
 	if v, loaded := db.reads.LoadOrStore(query, st); loaded {
-		st.Close()
+		_ = st.Close()
 		return v.(*sql.Stmt)
 	}
 	db.readN.Add(1)
@@ -418,7 +418,7 @@ func (db *DB) prepareHot(ctx context.Context) {
 		st, err := db.w.PrepareContext(ctx, db.q(q))
 		if err != nil {
 			for _, st := range m {
-				st.Close()
+				_ = st.Close()
 			}
 			return
 		}
@@ -593,7 +593,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 			go db.prepareMore(tx.fresh)
 		}
 	}()
-	defer sqlTx.Rollback()
+	defer sqlTx.Rollback() //nolint:errcheck // after a commit it only says ErrTxDone
 	if err := fn(tx); err != nil {
 		return db.classify(err)
 	}

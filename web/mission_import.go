@@ -192,7 +192,7 @@ func readXLSX(data []byte) ([][]string, error) {
 	if err != nil {
 		return nil, niaga.Invalid("file", "not an XLSX workbook")
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // a workbook read from memory
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return nil, niaga.Invalid("file", "the workbook has no sheet")

@@ -324,8 +324,8 @@ func (c *PageCall) execute(status int, page, name string, v *view) error {
 	if len(body) > 1400 && acceptsGzip(c.R) {
 		var z bytes.Buffer
 		zw := gzip.NewWriter(&z)
-		zw.Write(body)
-		zw.Close()
+		_, _ = zw.Write(body) // to memory: cannot fail
+		_ = zw.Close()
 		h.Set("Content-Encoding", "gzip")
 		body = z.Bytes()
 	}

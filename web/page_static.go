@@ -46,8 +46,8 @@ func loadAssets() assets {
 		if compressible(a.ctype) && len(body) > 512 {
 			var buf bytes.Buffer
 			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-			zw.Write(body)
-			zw.Close()
+			_, _ = zw.Write(body) // to memory: cannot fail
+			_ = zw.Close()
 			a.gz = buf.Bytes()
 		}
 		out[name] = a

@@ -70,7 +70,9 @@ func benchCmd(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.ServerPID, "server-pid", 0, "server process id (optional)")
 	fs.StringVar(&cfg.ServerPprof, "server-pprof", "", "the server's profiler URL, e.g. http://127.0.0.1:6060 (optional)")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
-	fs.Parse(args[1:])
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("bench: unexpected arguments %q", fs.Args())
 	}
@@ -137,8 +139,12 @@ func benchServe(ctx context.Context, mode string, args []string) error {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	ps := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go ps.Serve(ln)
-	defer ps.Close()
+	go func() {
+		if err := ps.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintf(os.Stderr, "niaga: profiler: %v\n", err)
+		}
+	}()
+	defer closeLogged(ps, "profiler")
 	fmt.Fprintf(os.Stderr, "niaga: profiler on http://%s/debug/pprof/\n", ln.Addr())
 	return serve(ctx, rest, mode == "demo")
 }

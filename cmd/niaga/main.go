@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -75,7 +76,9 @@ func (c *config) flags(fs *flag.FlagSet, dbDefault string) {
 
 func (c *config) logger() *slog.Logger {
 	var lvl slog.Level
-	lvl.UnmarshalText([]byte(c.logLevel))
+	if err := lvl.UnmarshalText([]byte(c.logLevel)); err != nil {
+		fmt.Fprintf(os.Stderr, "niaga: %v; logging at info\n", err)
+	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
 }
 
@@ -88,17 +91,25 @@ func (c *config) open(ctx context.Context, log *slog.Logger) (*store.DB, error) 
 		return nil, fmt.Errorf("open %s: %w", redact(c.db), err)
 	}
 	if err := db.Migrate(ctx); err != nil {
-		db.Close()
+		closeLogged(db, "database")
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	if err := db.SeedCommodities(ctx); err != nil {
-		db.Close()
+		closeLogged(db, "database")
 		return nil, err
 	}
 	return db, nil
 }
 
 // redact hides a password in a database URL.
+// closeLogged closes c when a command ends. Every write has committed by
+// then, so an error closing loses nothing; it is logged.
+func closeLogged(c io.Closer, what string) {
+	if err := c.Close(); err != nil {
+		slog.Warn("close "+what, "err", err)
+	}
+}
+
 func redact(dsn string) string {
 	if i := strings.Index(dsn, "@"); i > 0 && strings.Contains(dsn, "://") {
 		return dsn[:strings.Index(dsn, "://")+3] + "…" + dsn[i:]
@@ -123,12 +134,14 @@ func run(ctx context.Context, args []string) error {
 		var c config
 		fs := flag.NewFlagSet("migrate", flag.ExitOnError)
 		c.flags(fs, "niaga.db")
-		fs.Parse(rest)
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
 		db, err := c.open(ctx, c.logger())
 		if err != nil {
 			return err
 		}
-		defer db.Close()
+		defer closeLogged(db, "database")
 		fmt.Println("schema up to date on", db.Engine)
 		return nil
 	case "user":
@@ -173,18 +186,22 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		dbDefault = "niaga-demo.db"
 	}
 	c.flags(fs, dbDefault)
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	log := c.logger()
 	if isDemo && !strings.Contains(c.db, "://") {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(c.db + suffix)
+			if err := os.Remove(c.db + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
 		}
 	}
 	db, err := c.open(ctx, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeLogged(db, "database")
 	if isDemo {
 		if _, err := demo.Seed(ctx, db, time.Now()); err != nil {
 			return fmt.Errorf("demo data: %w", err)
@@ -196,7 +213,7 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		if replica, err = store.Open(ctx, c.readDB, store.Options{Logger: log}); err != nil {
 			return fmt.Errorf("open read replica %s: %w", redact(c.readDB), err)
 		}
-		defer replica.Close()
+		defer closeLogged(replica, "read replica")
 	}
 	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure})
 	ln, err := net.Listen("tcp", c.addr)
@@ -246,12 +263,14 @@ func userCmd(ctx context.Context, args []string) error {
 	org := fs.Int64("org", 0, "organization id (add; 0 creates an organization named after --name)")
 	province := fs.String("province", "31", "province code for a new organization")
 	password := fs.String("password", os.Getenv("NIAGA_PASSWORD"), "password (or NIAGA_PASSWORD)")
-	fs.Parse(args[1:])
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
 	db, err := c.open(ctx, c.logger())
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeLogged(db, "database")
 	switch args[0] {
 	case "add":
 		if len(*password) < 10 {
@@ -316,12 +335,14 @@ func auditCmd(ctx context.Context, args []string) error {
 	var c config
 	fs := flag.NewFlagSet("audit verify", flag.ExitOnError)
 	c.flags(fs, "niaga.db")
-	fs.Parse(args[1:])
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
 	db, err := c.open(ctx, c.logger())
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeLogged(db, "database")
 	broken, n, err := db.VerifyAudit(ctx)
 	if err != nil {
 		return err
@@ -339,7 +360,9 @@ func backupCmd(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("backup", flag.ExitOnError)
 	c.flags(fs, "niaga.db")
 	out := fs.String("out", "", "file to write the backup to (must not exist)")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *out == "" {
 		return fmt.Errorf("backup: --out is required")
 	}
@@ -347,7 +370,7 @@ func backupCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeLogged(db, "database")
 	if err := db.Backup(ctx, *out); err != nil {
 		return err
 	}
@@ -362,7 +385,9 @@ func restoreCmd(ctx context.Context, args []string) error {
 	c.flags(fs, "niaga.db")
 	from := fs.String("from", "", "backup file to restore")
 	force := fs.Bool("force", false, "replace an existing database (stop the server first)")
-	fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *from == "" {
 		return fmt.Errorf("restore: --from is required")
 	}

@@ -63,7 +63,7 @@ func reportCmd(ctx context.Context, args []string) error {
 	kind := args[0]
 	var f reportFlags
 	fs := flag.NewFlagSet("report "+kind, flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), reportUsage) }
+	fs.Usage = func() { _, _ = fmt.Fprint(fs.Output(), reportUsage) } // to stderr: nothing to do if it fails
 	f.flags(fs, "niaga.db")
 	fs.StringVar(&f.format, "format", "", "json, csv, xlsx or pdf")
 	fs.StringVar(&f.out, "out", "", "output file (default standard output)")
@@ -90,7 +90,7 @@ func reportCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeLogged(db, "database")
 	switch kind {
 	case "gen-data":
 		return genData(ctx, db, f)
@@ -301,10 +301,14 @@ func benchReports(ctx context.Context, db *store.DB, f reportFlags, w io.Writer)
 		}},
 		{"audit verify (whole chain)", func() error { _, _, err := db.VerifyAudit(ctx); return err }},
 	}
-	fmt.Fprintf(w, "engine %s: %d bids, %d lots, %d contracts, %d contract steps, %d prices, %d deals, %d realizations, %d missions, %d audit records\n\n",
+	if _, err := fmt.Fprintf(w, "engine %s: %d bids, %d lots, %d contracts, %d contract steps, %d prices, %d deals, %d realizations, %d missions, %d audit records\n\n",
 		db.Engine, counts["bids"], counts["lots"], counts["contracts"], counts["contract_steps"], counts["prices"], counts["deals"],
-		counts["deal_realizations"], counts["missions"], counts["audit_log"])
-	fmt.Fprintf(w, "| report | median of %d (%s) |\n|---|---:|\n", f.runs, db.Engine)
+		counts["deal_realizations"], counts["missions"], counts["audit_log"]); err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(w, "| report | median of %d (%s) |\n|---|---:|\n", f.runs, db.Engine); err != nil {
+		return err
+	}
 	for _, c := range cases {
 		var took []time.Duration
 		for range max(1, f.runs) {
@@ -315,7 +319,9 @@ func benchReports(ctx context.Context, db *store.DB, f reportFlags, w io.Writer)
 			took = append(took, time.Since(t0))
 		}
 		sort.Slice(took, func(i, j int) bool { return took[i] < took[j] })
-		fmt.Fprintf(w, "| %s | %s |\n", c.name, ms(took[len(took)/2]))
+		if _, err := fmt.Fprintf(w, "| %s | %s |\n", c.name, ms(took[len(took)/2])); err != nil {
+			return err
+		}
 	}
 	return nil
 }

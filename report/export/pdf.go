@@ -142,7 +142,7 @@ func (r *pdfDoc) chart(c *Chart) {
 		}
 		return I(v).Format(r.d.Lang)
 	}
-	var hi, lo int64 = c.Values[0], c.Values[0]
+	hi, lo := c.Values[0], c.Values[0]
 	for _, v := range c.Values {
 		hi, lo = max(hi, v), min(lo, v)
 	}

@@ -44,7 +44,11 @@ func Open(t testing.TB, e store.Engine) *store.DB {
 	if err != nil {
 		t.Fatalf("open %s: %v", e, err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Logf("close %s: %v", e, err)
+		}
+	})
 	if err := db.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", e, err)
 	}
@@ -76,8 +80,12 @@ func DSN(t testing.TB, e store.Engine) string {
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Logf("drop schema %s: %v", schema, err)
+		}
+		if err := admin.Close(); err != nil {
+			t.Logf("close the admin connection: %v", err)
+		}
 	})
 	u, err := url.Parse(base)
 	if err != nil {
