@@ -20,7 +20,10 @@ const sumSplit = 1 << 30
 // splitSum returns the two select expressions of SUM(expr); scan them
 // into a bigSum's parts.
 func splitSum(expr string) string {
-	return "COALESCE(SUM((" + expr + ") / 1073741824), 0), COALESCE(SUM((" + expr + ") % 1073741824), 0)"
+	// The cast keeps the division integral where expr is numeric (a
+	// PostgreSQL SUM in a subquery).
+	x := "CAST((" + expr + ") AS BIGINT)"
+	return "COALESCE(SUM(" + x + " / 1073741824), 0), COALESCE(SUM(" + x + " % 1073741824), 0)"
 }
 
 // bigSum is a sum read by splitSum.
