@@ -90,10 +90,10 @@ func (a *Activity) addLots(r LotRow) {
 
 func (a *Activity) addContracts(r ContractRow) {
 	a.Contracts += r.Count
-	a.Quantity += r.Quantity
-	a.Value += r.Value
-	a.BuyerFees += r.BuyerFee
-	a.SellerFees += r.SellerFee
+	niaga.AddSat(&a.Quantity, r.Quantity)
+	niaga.AddSat(&a.Value, r.Value)
+	niaga.AddSat(&a.BuyerFees, r.BuyerFee)
+	niaga.AddSat(&a.SellerFees, r.SellerFee)
 }
 
 // SessionLine is one session in an auction report.
@@ -180,16 +180,16 @@ func BuildAuction(a Auction, sessions []niaga.AuctionSession, markets []niaga.Ma
 			grades[k] = g
 		}
 		g.Contracts += r.Count
-		g.Quantity += r.Quantity
-		g.Value += r.Value
+		niaga.AddSat(&g.Quantity, r.Quantity)
+		niaga.AddSat(&g.Value, r.Value)
 		g.MinPrice, g.MaxPrice = min(g.MinPrice, r.MinPrice), max(g.MaxPrice, r.MaxPrice)
 		if statuses[r.Status] == nil {
 			statuses[r.Status] = &Group{Key: r.Status}
 		}
 		s := statuses[r.Status]
 		s.Count += r.Count
-		s.Quantity += r.Quantity
-		s.Value += r.Value
+		niaga.AddSat(&s.Quantity, r.Quantity)
+		niaga.AddSat(&s.Value, r.Value)
 	}
 	a.SoldBP = BasisPoints(a.Sold, a.Sold+a.Unsold)
 	a.Sessions = []SessionLine{}
@@ -269,20 +269,20 @@ func BuildCommodities(p Period, contracts []ContractRow, deals []DealRow) Commod
 	for _, r := range contracts {
 		l := line(r.Commodity)
 		l.Contracts += r.Count
-		l.AuctionQuantity += r.Quantity
-		l.AuctionValue += r.Value
+		niaga.AddSat(&l.AuctionQuantity, r.Quantity)
+		niaga.AddSat(&l.AuctionValue, r.Value)
 	}
 	for _, r := range deals {
 		l := line(r.Commodity)
 		l.Deals += r.Count
-		l.MissionQuantity += r.Quantity
-		l.MissionValue += r.Value
-		l.MissionRealized += r.Realized
+		niaga.AddSat(&l.MissionQuantity, r.Quantity)
+		niaga.AddSat(&l.MissionValue, r.Value)
+		niaga.AddSat(&l.MissionRealized, r.Realized)
 	}
 	out := Commodities{Period: p, Lines: []CommodityLine{}, Total: CommodityLine{Commodity: "total"}}
 	for _, l := range by {
-		l.TotalValue = l.AuctionValue + l.MissionValue
-		l.TotalQuantity = l.AuctionQuantity + l.MissionQuantity
+		l.TotalValue, _ = niaga.SaturatingAdd(l.AuctionValue, l.MissionValue)
+		l.TotalQuantity, _ = niaga.SaturatingAdd(l.AuctionQuantity, l.MissionQuantity)
 		if l.AuctionQuantity > 0 {
 			l.AuctionAvgPrice = l.AuctionValue / l.AuctionQuantity
 		}
@@ -291,14 +291,14 @@ func BuildCommodities(p Period, contracts []ContractRow, deals []DealRow) Commod
 		}
 		t := &out.Total
 		t.Contracts += l.Contracts
-		t.AuctionQuantity += l.AuctionQuantity
-		t.AuctionValue += l.AuctionValue
+		niaga.AddSat(&t.AuctionQuantity, l.AuctionQuantity)
+		niaga.AddSat(&t.AuctionValue, l.AuctionValue)
 		t.Deals += l.Deals
-		t.MissionQuantity += l.MissionQuantity
-		t.MissionValue += l.MissionValue
-		t.MissionRealized += l.MissionRealized
-		t.TotalValue += l.TotalValue
-		t.TotalQuantity += l.TotalQuantity
+		niaga.AddSat(&t.MissionQuantity, l.MissionQuantity)
+		niaga.AddSat(&t.MissionValue, l.MissionValue)
+		niaga.AddSat(&t.MissionRealized, l.MissionRealized)
+		niaga.AddSat(&t.TotalValue, l.TotalValue)
+		niaga.AddSat(&t.TotalQuantity, l.TotalQuantity)
 		out.Lines = append(out.Lines, *l)
 	}
 	for i := range out.Lines {

@@ -1,6 +1,10 @@
 package report
 
-import "slices"
+import (
+	"slices"
+
+	"niaga"
+)
 
 // Flow is trade from one province (origin: the seller's) to another
 // (destination: the buyer's).
@@ -41,7 +45,7 @@ func BuildMatrix(lists ...[]Flow) Matrix {
 			if sum[k] == nil {
 				sum[k] = &Flow{From: f.From, To: f.To}
 			}
-			sum[k].Value += f.Value
+			niaga.AddSat(&sum[k].Value, f.Value)
 			sum[k].Count += f.Count
 		}
 	}
@@ -70,11 +74,11 @@ func BuildMatrix(lists ...[]Flow) Matrix {
 			}
 			j := col[d]
 			m.Value[i][j], m.Count[i][j] = f.Value, f.Count
-			m.RowValue[i] += f.Value
+			niaga.AddSat(&m.RowValue[i], f.Value)
 			m.RowCount[i] += f.Count
-			m.ColValue[j] += f.Value
+			niaga.AddSat(&m.ColValue[j], f.Value)
 			m.ColCount[j] += f.Count
-			m.TotalValue += f.Value
+			niaga.AddSat(&m.TotalValue, f.Value)
 			m.TotalCount += f.Count
 		}
 	}

@@ -75,10 +75,10 @@ func Side(kind, seller, buyer, province string) string {
 }
 
 func addDeal(g *Group, r DealRow) {
-	g.Value += r.Value
+	niaga.AddSat(&g.Value, r.Value)
 	g.Count += r.Count
-	g.Quantity += r.Quantity
-	g.Realized += r.Realized
+	niaga.AddSat(&g.Quantity, r.Quantity)
+	niaga.AddSat(&g.Realized, r.Realized)
 }
 
 // BuildMission adds up a mission's deal groups (grouped at least by
@@ -86,11 +86,11 @@ func addDeal(g *Group, r DealRow) {
 func BuildMission(m Mission, rows []DealRow) Mission {
 	m.Committed, m.Count, m.Quantity, m.Validated, m.Realized = 0, 0, 0, 0, 0
 	for _, r := range rows {
-		m.Committed += r.Value
+		niaga.AddSat(&m.Committed, r.Value)
 		m.Count += r.Count
-		m.Quantity += r.Quantity
-		m.Validated += r.Validated
-		m.Realized += r.Realized
+		niaga.AddSat(&m.Quantity, r.Quantity)
+		niaga.AddSat(&m.Validated, r.Validated)
+		niaga.AddSat(&m.Realized, r.Realized)
 	}
 	m.RealizedBP = BasisPoints(m.Realized, m.Committed)
 	m.ByCommodity = groupBy(rows, func(r DealRow) string { return r.Commodity }, addDeal)

@@ -88,7 +88,7 @@ func Daily(points []PricePoint) []Candle {
 		}
 		c := &out[n-1]
 		c.High, c.Low, c.Close = max(c.High, p.Price), min(c.Low, p.Price), p.Price
-		c.Volume += p.Quantity
+		niaga.AddSat(&c.Volume, p.Quantity)
 		c.Trades++
 		if v, ok := niaga.MulInt64(p.Price, p.Quantity); ok {
 			if s, ok := niaga.AddInt64(c.Value, v); ok {

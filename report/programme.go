@@ -93,14 +93,14 @@ func BuildProgramme(missions []MissionLine, days []DayTotal) Programme {
 		y := year(local.Year())
 		y.Missions++
 		y.Deals += m.Count
-		y.Committed += m.Committed
-		y.Realized += m.Realized
+		niaga.AddSat(&y.Committed, m.Committed)
+		niaga.AddSat(&y.Realized, m.Realized)
 		p.Missions = append(p.Missions, m)
 	}
 	for _, d := range days {
 		y := year(d.Year())
 		y.Contracts += d.Count
-		y.AuctionValue += d.Value
+		niaga.AddSat(&y.AuctionValue, d.Value)
 	}
 	slices.SortFunc(p.Missions, func(a, b MissionLine) int {
 		if c := b.Opens.Compare(a.Opens); c != 0 {
@@ -120,18 +120,18 @@ func BuildProgramme(missions []MissionLine, days []DayTotal) Programme {
 		l := year(y)
 		t.Missions += l.Missions
 		t.Deals += l.Deals
-		t.Committed += l.Committed
-		t.Realized += l.Realized
+		niaga.AddSat(&t.Committed, l.Committed)
+		niaga.AddSat(&t.Realized, l.Realized)
 		t.Contracts += l.Contracts
-		t.AuctionValue += l.AuctionValue
+		niaga.AddSat(&t.AuctionValue, l.AuctionValue)
 		l.CumMissions, l.CumCommitted, l.CumRealized, l.CumAuction = t.Missions, t.Committed, t.Realized, t.AuctionValue
-		l.CumTotal = t.Committed + t.AuctionValue
+		l.CumTotal, _ = niaga.SaturatingAdd(t.Committed, t.AuctionValue)
 		l.RealizedBP = BasisPoints(l.Realized, l.Committed)
 		l.CumRealizedBP = BasisPoints(t.Realized, t.Committed)
 		p.Years = append(p.Years, *l)
 	}
 	t.CumMissions, t.CumCommitted, t.CumRealized, t.CumAuction = t.Missions, t.Committed, t.Realized, t.AuctionValue
-	t.CumTotal = t.Committed + t.AuctionValue
+	t.CumTotal, _ = niaga.SaturatingAdd(t.Committed, t.AuctionValue)
 	t.RealizedBP = BasisPoints(t.Realized, t.Committed)
 	t.CumRealizedBP = t.RealizedBP
 	p.Total = t

@@ -97,15 +97,7 @@ type Group struct {
 
 // BasisPoints is part/whole in basis points (10000 = 100 %), rounded down,
 // without overflow; 0 when whole is not positive.
-func BasisPoints(part, whole int64) int64 {
-	if whole <= 0 {
-		return 0
-	}
-	if v, ok := niaga.MulInt64(part, 10000); ok {
-		return v / whole
-	}
-	return part / (whole / 10000)
-}
+func BasisPoints(part, whole int64) int64 { return niaga.BasisPoints(part, whole) }
 
 // groupBy sums rows into groups keyed by key(row), largest value first
 // (then by key); groups that net to nothing are left out.

@@ -73,7 +73,7 @@ type Settlement struct {
 
 func (l *SettlementLine) add(r SettleRow) {
 	l.Contracts += r.Count
-	l.Value += r.Value
+	niaga.AddSat(&l.Value, r.Value)
 	switch r.Pay {
 	case PayOnTime:
 		l.OnTime += r.Count
@@ -86,7 +86,7 @@ func (l *SettlementLine) add(r SettleRow) {
 	}
 	if r.Pay == PayOnTime || r.Pay == PayLate {
 		l.paid += r.Count
-		l.payMicros += r.PayMicros
+		niaga.AddSat(&l.payMicros, r.PayMicros)
 	}
 	switch r.Status {
 	case niaga.ContractAwaitingPayment:
@@ -97,10 +97,10 @@ func (l *SettlementLine) add(r SettleRow) {
 		l.Delivered += r.Count
 	case niaga.ContractCompleted:
 		l.Completed += r.Count
-		l.CompletedValue += r.Value
+		niaga.AddSat(&l.CompletedValue, r.Value)
 	case niaga.ContractDefaulted:
 		l.Defaulted += r.Count
-		l.DefaultedValue += r.Value
+		niaga.AddSat(&l.DefaultedValue, r.Value)
 	case niaga.ContractCancelled:
 		l.Cancelled += r.Count
 	case niaga.ContractDisputed:

@@ -17,18 +17,18 @@ import (
 // max_price (a proxy maximum); sealed takes price; dutch takes nothing (the
 // server's clock sets the price); call takes side, quantity and price (limit).
 type BidInput struct {
-	Price    int64  `json:"price,omitempty"`
-	MaxPrice int64  `json:"max_price,omitempty"`
-	Quantity int64  `json:"quantity,omitempty"`
+	Price    int64  `json:"price,omitempty" range:"opt_unit_price"`
+	MaxPrice int64  `json:"max_price,omitempty" range:"opt_unit_price"`
+	Quantity int64  `json:"quantity,omitempty" range:"opt_quantity"`
 	Side     string `json:"side,omitempty"`
 }
 
 // Validate checks the ranges of a bid's numbers.
 func (in *BidInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Price >= 0 && in.Price <= maxUnitPrice, "price", "must be between 0 and 1 000 000 000 000")
-	c.Require(in.MaxPrice >= 0 && in.MaxPrice <= maxUnitPrice, "max_price", "must be between 0 and 1 000 000 000 000")
-	c.Require(in.Quantity >= 0 && in.Quantity <= maxQuantity, "quantity", "must not be negative")
+	c.InRange("price", in.Price, niaga.RangeOptUnitPrice)
+	c.InRange("max_price", in.MaxPrice, niaga.RangeOptUnitPrice)
+	c.InRange("quantity", in.Quantity, niaga.RangeOptQuantity)
 	c.Require(in.Side == "" || in.Side == "buy" || in.Side == "sell", "side", "must be buy or sell")
 	return c.Err()
 }
@@ -365,8 +365,8 @@ func (e *eventJSON) done() rawEvent { return rawEvent(append(e.b, '}')) }
 // value multiplies a unit price by a quantity, refusing overflow.
 func value(price, qty int64, field string) (int64, error) {
 	v, ok := niaga.MulInt64(price, qty)
-	if !ok {
-		return 0, niaga.Invalid(field, "price × quantity is too large")
+	if !ok || v > niaga.MaxContractValue {
+		return 0, niaga.Invalid(field, "price × quantity must be at most "+niaga.FormatInt(niaga.MaxContractValue, "en"))
 	}
 	return v, nil
 }

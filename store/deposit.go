@@ -14,7 +14,7 @@ import (
 type DepositInput struct {
 	OrgID  int64  `json:"org_id"`
 	Kind   string `json:"kind"` // deposit or refund
-	Amount int64  `json:"amount"`
+	Amount int64  `json:"amount" range:"deposit"`
 	Note   string `json:"note,omitempty"`
 }
 
@@ -23,7 +23,7 @@ func (in *DepositInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.OrgID > 0, "org_id", "required")
 	c.Require(in.Kind == "deposit" || in.Kind == "refund", "kind", "must be deposit or refund")
-	c.Require(in.Amount > 0 && in.Amount <= 1_000_000_000_000_000, "amount", "must be positive")
+	c.InRange("amount", in.Amount, niaga.RangeDeposit)
 	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
 	return c.Err()
 }

@@ -17,22 +17,22 @@ type LotInput struct {
 	MarketID         int64  `json:"market_id"`
 	Commodity        string `json:"commodity"`
 	Grade            string `json:"grade"`
-	Quantity         int64  `json:"quantity"`
+	Quantity         int64  `json:"quantity" range:"quantity"`
 	Origin           string `json:"origin"`
 	WarehouseReceipt string `json:"warehouse_receipt,omitempty"`
 	DeliveryTerms    string `json:"delivery_terms"`
 	Mechanism        string `json:"mechanism"`
-	Reserve          int64  `json:"reserve"`
-	Increment        int64  `json:"increment,omitempty"`
-	DutchStart       int64  `json:"dutch_start,omitempty"`
-	DutchStep        int64  `json:"dutch_step,omitempty"`
+	Reserve          int64  `json:"reserve" range:"unit_price"`
+	Increment        int64  `json:"increment,omitempty" range:"opt_unit_price"`
+	DutchStart       int64  `json:"dutch_start,omitempty" range:"opt_unit_price"`
+	DutchStep        int64  `json:"dutch_step,omitempty" range:"opt_unit_price"`
 	DutchTickMs      int64  `json:"dutch_tick_ms,omitempty"`
 }
 
-// maxMoney bounds prices so that price × quantity stays far from overflow.
+// The bounds of prices and quantities (declared in niaga.limits).
 const (
-	maxUnitPrice = 1_000_000_000_000 // Rp 1 trillion per unit
-	maxQuantity  = 1_000_000_000_000
+	maxUnitPrice = niaga.MaxUnitPrice
+	maxQuantity  = niaga.MaxQuantity
 )
 
 // Validate checks a lot's own fields (the store checks references).
@@ -41,22 +41,28 @@ func (in *LotInput) Validate() error {
 	c.Require(in.SessionID > 0, "session_id", "required")
 	c.Require(in.MarketID > 0, "market_id", "required")
 	c.Require(in.Commodity != "", "commodity", "required")
-	c.Require(in.Quantity > 0 && in.Quantity <= maxQuantity, "quantity", "must be positive")
+	c.InRange("quantity", in.Quantity, niaga.RangeQuantity)
 	c.Require(len(in.Origin) <= 200, "origin", "at most 200 characters")
 	c.Require(len(in.WarehouseReceipt) <= 100, "warehouse_receipt", "at most 100 characters")
 	c.Require(len(in.DeliveryTerms) <= 500, "delivery_terms", "at most 500 characters")
 	m := auction.Mechanism(in.Mechanism)
 	c.Require(m.Valid(), "mechanism", "must be english, sealed_first, sealed_second, dutch or call")
-	c.Require(in.Reserve > 0 && in.Reserve <= maxUnitPrice, "reserve", "must be positive")
-	if _, ok := niaga.MulInt64(in.Reserve, in.Quantity); !ok {
-		c.Require(false, "quantity", "reserve × quantity is too large")
+	c.InRange("reserve", in.Reserve, niaga.RangeUnitPrice)
+	if v, ok := niaga.MulInt64(in.Reserve, in.Quantity); !ok || v > niaga.MaxContractValue {
+		c.Require(false, "quantity", "reserve × quantity must be at most "+niaga.FormatInt(niaga.MaxContractValue, "en"))
 	}
+	c.InRange("increment", in.Increment, niaga.RangeOptUnitPrice)
+	c.InRange("dutch_start", in.DutchStart, niaga.RangeOptUnitPrice)
+	c.InRange("dutch_step", in.DutchStep, niaga.RangeOptUnitPrice)
 	switch m {
 	case auction.English:
-		c.Require(in.Increment > 0 && in.Increment <= maxUnitPrice, "increment", "must be positive for english lots")
+		c.Require(in.Increment > 0, "increment", "must be positive for english lots")
 	case auction.Dutch:
-		c.Require(in.DutchStart >= in.Reserve && in.DutchStart <= maxUnitPrice, "dutch_start", "must be at least the reserve (the floor)")
-		c.Require(in.DutchStep > 0 && in.DutchStep <= maxUnitPrice, "dutch_step", "must be positive")
+		c.Require(in.DutchStart >= in.Reserve && in.DutchStart <= maxUnitPrice, "dutch_start", "must be at least the reserve (the floor), at most "+niaga.FormatInt(maxUnitPrice, "en"))
+		if v, ok := niaga.MulInt64(in.DutchStart, in.Quantity); !ok || v > niaga.MaxContractValue {
+			c.Require(false, "dutch_start", "dutch_start × quantity must be at most "+niaga.FormatInt(niaga.MaxContractValue, "en"))
+		}
+		c.Require(in.DutchStep > 0, "dutch_step", "must be positive")
 		c.Require(in.DutchTickMs >= 100 && in.DutchTickMs <= 3_600_000, "dutch_tick_ms", "between 100 ms and 1 hour")
 	}
 	return c.Err()

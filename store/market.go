@@ -20,8 +20,8 @@ type MarketInput struct {
 	Province        string   `json:"province"`
 	FeeBuyerBps     int64    `json:"fee_buyer_bps"`
 	FeeSellerBps    int64    `json:"fee_seller_bps"`
-	FeeBuyerPerTon  int64    `json:"fee_buyer_per_ton"`
-	FeeSellerPerTon int64    `json:"fee_seller_per_ton"`
+	FeeBuyerPerTon  int64    `json:"fee_buyer_per_ton" range:"fee_per_ton"`
+	FeeSellerPerTon int64    `json:"fee_seller_per_ton" range:"fee_per_ton"`
 	DepositRatioBps int64    `json:"deposit_ratio_bps"`
 	Mechanisms      []string `json:"mechanisms"`
 }
@@ -34,8 +34,8 @@ func (in *MarketInput) Validate() error {
 	c.Require(ok, "province", "unknown province code")
 	c.Require(in.FeeBuyerBps >= 0 && in.FeeBuyerBps <= 1000, "fee_buyer_bps", "between 0 and 1000 (10 %)")
 	c.Require(in.FeeSellerBps >= 0 && in.FeeSellerBps <= 1000, "fee_seller_bps", "between 0 and 1000 (10 %)")
-	c.Require(in.FeeBuyerPerTon >= 0 && in.FeeBuyerPerTon <= 10_000_000, "fee_buyer_per_ton", "between 0 and 10 000 000")
-	c.Require(in.FeeSellerPerTon >= 0 && in.FeeSellerPerTon <= 10_000_000, "fee_seller_per_ton", "between 0 and 10 000 000")
+	c.InRange("fee_buyer_per_ton", in.FeeBuyerPerTon, niaga.RangeFeePerTon)
+	c.InRange("fee_seller_per_ton", in.FeeSellerPerTon, niaga.RangeFeePerTon)
 	c.Require(in.DepositRatioBps > 0 && in.DepositRatioBps <= 10000, "deposit_ratio_bps", "between 1 and 10000 (100 %)")
 	c.Require(len(in.Mechanisms) > 0 && len(in.Mechanisms) <= 5, "mechanisms", "one to five mechanisms")
 	for _, m := range in.Mechanisms {

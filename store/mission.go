@@ -54,7 +54,7 @@ func validateMission(m *niaga.Mission) error {
 	c.Require(guestsOK, "guest_provinces", "one or more known province codes, distinct and other than the host")
 	c.Require(!m.Opens.IsZero() && m.Closes.After(m.Opens), "closes_at", "must be after the opening time")
 	c.Require(m.Closes.Sub(m.Opens) <= 24*time.Hour, "closes_at", "a mission lasts at most a day")
-	c.Require(m.TargetValue >= 0, "target_value", "must not be negative")
+	c.InRange("target_value", m.TargetValue, niaga.RangeTargetValue)
 	c.Require(m.RequestTTLMinutes >= 0 && m.RequestTTLMinutes <= 60*24*60, "request_ttl_minutes", "between 0 (default) and 60 days")
 	return c.Err()
 }
@@ -450,18 +450,18 @@ func (db *DB) MissionHistory(ctx context.Context, province string) (MissionHisto
 		seller, buyer string
 	}
 	flows := map[pair]int64{}
-	rows, err := db.query(ctx, "SELECT mission_id, seller_province, buyer_province, SUM(value) FROM deals GROUP BY mission_id, seller_province, buyer_province")
+	rows, err := db.query(ctx, "SELECT mission_id, seller_province, buyer_province, "+splitSum("value")+" FROM deals GROUP BY mission_id, seller_province, buyer_province")
 	if err != nil {
 		return h, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k pair
-		var v int64
-		if err := rows.Scan(&k.mission, &k.seller, &k.buyer, &v); err != nil {
+		var v bigSum
+		if err := rows.Scan(&k.mission, &k.seller, &k.buyer, &v.hi, &v.lo); err != nil {
 			return h, err
 		}
-		flows[k] = v
+		flows[k] = v.value()
 	}
 	if err := rows.Err(); err != nil {
 		return h, db.classify(err)
@@ -474,13 +474,13 @@ func (db *DB) MissionHistory(ctx context.Context, province string) (MissionHisto
 			continue
 		}
 		h.Missions = append(h.Missions, mi)
-		h.Total += mi.TotalValue
+		niaga.AddSat(&h.Total, mi.TotalValue)
 		y := mi.Opens.In(mi.Location()).Year()
 		if years[y] == nil {
 			years[y] = &YearTotal{Year: y}
 		}
 		years[y].Missions++
-		years[y].Value += mi.TotalValue
+		niaga.AddSat(&years[y].Value, mi.TotalValue)
 		for _, p := range mi.Provinces() {
 			if p == province {
 				continue
@@ -498,15 +498,15 @@ func (db *DB) MissionHistory(ctx context.Context, province string) (MissionHisto
 			switch {
 			case province == "":
 				if partners[k.seller] != nil {
-					partners[k.seller].Value += v
+					niaga.AddSat(&partners[k.seller].Value, v)
 				}
 				if k.buyer != k.seller && partners[k.buyer] != nil {
-					partners[k.buyer].Value += v
+					niaga.AddSat(&partners[k.buyer].Value, v)
 				}
 			case k.seller == province && k.buyer != province && partners[k.buyer] != nil:
-				partners[k.buyer].Value += v
+				niaga.AddSat(&partners[k.buyer].Value, v)
 			case k.buyer == province && k.seller != province && partners[k.seller] != nil:
-				partners[k.seller].Value += v
+				niaga.AddSat(&partners[k.seller].Value, v)
 			}
 		}
 	}
@@ -518,7 +518,7 @@ func (db *DB) MissionHistory(ctx context.Context, province string) (MissionHisto
 	slices.SortFunc(h.ByYear, func(a, b YearTotal) int { return a.Year - b.Year })
 	var cum int64
 	for i := range h.ByYear {
-		cum += h.ByYear[i].Value
+		niaga.AddSat(&cum, h.ByYear[i].Value)
 		h.ByYear[i].Cumulative = cum
 	}
 	for _, p := range partners {

@@ -180,8 +180,8 @@ func (ar *MissionArchive) check() error {
 			return niaga.Invalid(fmt.Sprintf("deals[%d].realized", i), "between 0 and the deal's value")
 		}
 		var ok bool
-		if total, ok = niaga.AddInt64(total, d.Value); !ok {
-			return niaga.Invalid("deals", "the total overflows")
+		if total, ok = niaga.AddInt64(total, d.Value); !ok || total > niaga.MaxMissionTotal {
+			return niaga.Invalid("deals", "the total exceeds "+niaga.FormatInt(niaga.MaxMissionTotal, "en"))
 		}
 	}
 	for _, s := range ar.Staff {

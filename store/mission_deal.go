@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,11 +125,11 @@ func (in *NewDeal) Validate() error {
 	c.Require(in.Commodity != "", "commodity", "required")
 	c.Require(in.Kind.Valid(), "kind", "must be purchase, contract, commitment or investment")
 	if in.Kind == niaga.DealInvestment {
-		c.Require(in.Quantity >= 0, "quantity", "must not be negative")
+		c.InRange("quantity", in.Quantity, niaga.RangeDealQuantity)
 	} else {
-		c.Require(in.Quantity > 0, "quantity", "must be a positive number of base units")
+		c.InRange("quantity", in.Quantity, niaga.RangeQuantity)
 	}
-	c.Require(in.Value > 0, "value", "must be a positive number of Rupiah")
+	c.InRange("value", in.Value, niaga.RangeDealValue)
 	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
 	c.Require(len(in.IdempotencyKey) <= 200, "Idempotency-Key", "at most 200 characters")
 	return c.Err()
@@ -271,7 +273,8 @@ type dealTotals struct{ value, count int64 }
 // insertDeal writes a deal entry and adds it to the running totals kept on
 // its mission's row (deal_total, deal_count), in the same transaction; the
 // caller holds the mission row lock, so the totals follow commit order. It
-// refuses an entry that would overflow the mission's total. ok is false
+// refuses an entry that would take the mission's total past
+// niaga.MaxMissionTotal (a reversal only lowers it). ok is false
 // when the idempotency key is already taken (nothing was written); after
 // is the mission's totals with the entry.
 func (tx *Tx) insertDeal(ctx context.Context, d *niaga.Deal, key any) (ok bool, after dealTotals, err error) {
@@ -285,8 +288,9 @@ func (tx *Tx) insertDeal(ctx context.Context, d *niaga.Deal, key any) (ok bool, 
 	}
 	value, vok := niaga.AddInt64(before.value, d.Value)
 	count, cok := niaga.AddInt64(before.count, step)
-	if !vok || !cok {
-		return false, after, niaga.Invalid("value", "the mission's total would overflow")
+	if !vok || !cok || (d.Value > 0 && value > niaga.MaxMissionTotal) {
+		return false, after, niaga.Invalid("value", "the mission's deal total would exceed "+niaga.FormatInt(niaga.MaxMissionTotal, "en")+
+			" (now "+niaga.FormatInt(before.value, "en")+")")
 	}
 	var reverses any
 	if d.Reverses != 0 {
@@ -441,7 +445,7 @@ func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64
 func (db *DB) RecordRealization(ctx context.Context, actor *niaga.Actor, dealID, amount int64, note string) (niaga.Deal, error) {
 	var out niaga.Deal
 	var c niaga.Check
-	c.Require(amount > 0, "amount", "must be a positive number of Rupiah")
+	c.InRange("amount", amount, niaga.RangeAmount)
 	c.Require(len(note) <= 500, "note", "at most 500 characters")
 	if err := c.Err(); err != nil {
 		return out, err
@@ -466,9 +470,11 @@ func (db *DB) RecordRealization(ctx context.Context, actor *niaga.Actor, dealID,
 		if d.Reverses != 0 || d.ReversedBy != 0 {
 			return niaga.Errorf(niaga.CodeConflict, "deal %d is reversed; nothing to follow up", d.ID)
 		}
+		// A deal may be realized beyond its committed value, but its
+		// realized total stays within the bound of one deal's value.
 		sum, ok := niaga.AddInt64(d.Realized, amount)
-		if !ok {
-			return niaga.Invalid("amount", "too large")
+		if !ok || sum > niaga.MaxDealValue {
+			return niaga.Invalid("amount", "the deal's realized total would exceed "+niaga.FormatInt(niaga.MaxDealValue, "en"))
 		}
 		if _, err := tx.Exec(ctx, "INSERT INTO deal_realizations (deal_id, amount, note, recorded_by, recorded_at) VALUES ($1,$2,$3,$4,$5)",
 			dealID, amount, strings.TrimSpace(note), actor.UserID, micros(tx.Now)); err != nil {
@@ -555,19 +561,21 @@ func (db *DB) MissionSummary(ctx context.Context, missionID int64) (MissionSumma
 			return err
 		}
 		var last int64
-		if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(value), 0), COALESCE(SUM(CASE WHEN reverses IS NULL THEN 1 ELSE -1 END), 0), COALESCE(MAX(recorded_at), 0)
-			FROM deals WHERE mission_id = $1`, missionID).Scan(&s.TotalValue, &s.Count, &last); err != nil {
+		var total, validated, realized bigSum
+		if err := q.QueryRow(ctx, `SELECT `+splitSum("value")+`, COALESCE(SUM(CASE WHEN reverses IS NULL THEN 1 ELSE -1 END), 0), COALESCE(MAX(recorded_at), 0)
+			FROM deals WHERE mission_id = $1`, missionID).Scan(&total.hi, &total.lo, &s.Count, &last); err != nil {
 			return err
 		}
 		s.LastDealAt = fromMicros(last)
-		if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(d.value), 0) FROM deals d WHERE d.mission_id = $1 AND d.reverses IS NULL
-			AND d.validation = 'validated' AND NOT EXISTS (SELECT 1 FROM deals r WHERE r.reverses = d.id)`, missionID).Scan(&s.ValidatedValue); err != nil {
+		if err := q.QueryRow(ctx, `SELECT `+splitSum("d.value")+` FROM deals d WHERE d.mission_id = $1 AND d.reverses IS NULL
+			AND d.validation = 'validated' AND NOT EXISTS (SELECT 1 FROM deals r WHERE r.reverses = d.id)`, missionID).Scan(&validated.hi, &validated.lo); err != nil {
 			return err
 		}
-		if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(z.amount), 0) FROM deal_realizations z JOIN deals d ON d.id = z.deal_id
-			WHERE d.mission_id = $1 AND NOT EXISTS (SELECT 1 FROM deals r WHERE r.reverses = d.id)`, missionID).Scan(&s.RealizedValue); err != nil {
+		if err := q.QueryRow(ctx, `SELECT `+splitSum("z.amount")+` FROM deal_realizations z JOIN deals d ON d.id = z.deal_id
+			WHERE d.mission_id = $1 AND NOT EXISTS (SELECT 1 FROM deals r WHERE r.reverses = d.id)`, missionID).Scan(&realized.hi, &realized.lo); err != nil {
 			return err
 		}
+		s.TotalValue, s.ValidatedValue, s.RealizedValue = total.value(), validated.value(), realized.value()
 		if s.ByCommodity, err = groupTotals(ctx, q, "commodity", missionID); err != nil {
 			return err
 		}
@@ -605,8 +613,8 @@ func (db *DB) MissionSummary(ctx context.Context, missionID int64) (MissionSumma
 // groupTotals sums a mission's deals by expr, largest value first; groups
 // that net to nothing (a deal and its reversal) are left out.
 func groupTotals(ctx context.Context, q rowQuerier, expr string, missionID int64, args ...any) ([]GroupTotal, error) {
-	rows, err := q.Query(ctx, "SELECT "+expr+` AS k, SUM(value), SUM(CASE WHEN reverses IS NULL THEN 1 ELSE -1 END)
-		FROM deals WHERE mission_id = $1 GROUP BY k ORDER BY 2 DESC, 1`, append([]any{missionID}, args...)...)
+	rows, err := q.Query(ctx, "SELECT "+expr+` AS k, `+splitSum("value")+`, SUM(CASE WHEN reverses IS NULL THEN 1 ELSE -1 END)
+		FROM deals WHERE mission_id = $1 GROUP BY k ORDER BY 1`, append([]any{missionID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -614,19 +622,22 @@ func groupTotals(ctx context.Context, q rowQuerier, expr string, missionID int64
 	out := []GroupTotal{}
 	for rows.Next() {
 		var g GroupTotal
-		if err := rows.Scan(&g.Key, &g.Value, &g.Count); err != nil {
+		var v bigSum
+		if err := rows.Scan(&g.Key, &v.hi, &v.lo, &g.Count); err != nil {
 			return nil, err
 		}
-		if g.Value != 0 || g.Count != 0 {
+		if g.Value = v.value(); g.Value != 0 || g.Count != 0 {
 			out = append(out, g)
 		}
 	}
+	// Largest value first, then by key (stable over the key order).
+	slices.SortStableFunc(out, func(a, b GroupTotal) int { return cmp.Compare(b.Value, a.Value) })
 	return out, rows.Err()
 }
 
 func flowTotals(ctx context.Context, q rowQuerier, missionID int64) ([]FlowTotal, error) {
-	rows, err := q.Query(ctx, `SELECT seller_province, buyer_province, SUM(value), SUM(CASE WHEN reverses IS NULL THEN 1 ELSE -1 END)
-		FROM deals WHERE mission_id = $1 GROUP BY seller_province, buyer_province ORDER BY 3 DESC, 1, 2`, missionID)
+	rows, err := q.Query(ctx, `SELECT seller_province, buyer_province, `+splitSum("value")+`, SUM(CASE WHEN reverses IS NULL THEN 1 ELSE -1 END)
+		FROM deals WHERE mission_id = $1 GROUP BY seller_province, buyer_province ORDER BY 1, 2`, missionID)
 	if err != nil {
 		return nil, err
 	}
@@ -634,13 +645,16 @@ func flowTotals(ctx context.Context, q rowQuerier, missionID int64) ([]FlowTotal
 	out := []FlowTotal{}
 	for rows.Next() {
 		var f FlowTotal
-		if err := rows.Scan(&f.From, &f.To, &f.Value, &f.Count); err != nil {
+		var v bigSum
+		if err := rows.Scan(&f.From, &f.To, &v.hi, &v.lo, &f.Count); err != nil {
 			return nil, err
 		}
-		if f.Value != 0 || f.Count != 0 {
+		if f.Value = v.value(); f.Value != 0 || f.Count != 0 {
 			out = append(out, f)
 		}
 	}
+	// Largest value first, then by the provinces.
+	slices.SortStableFunc(out, func(a, b FlowTotal) int { return cmp.Compare(b.Value, a.Value) })
 	return out, rows.Err()
 }
 
@@ -687,8 +701,8 @@ func (db *DB) FollowUp(ctx context.Context, actor *niaga.Actor, missionID int64)
 			return err
 		}
 		for _, d := range deals {
-			f.Committed += d.Value
-			f.Realized += d.Realized
+			niaga.AddSat(&f.Committed, d.Value)
+			niaga.AddSat(&f.Realized, d.Realized)
 			f.Deals = append(f.Deals, DealFollowUp{Deal: d, Outstanding: max(0, d.Value-d.Realized)})
 		}
 		if f.Committed > 0 {
@@ -700,15 +714,7 @@ func (db *DB) FollowUp(ctx context.Context, actor *niaga.Actor, missionID int64)
 }
 
 // bp is part/whole in basis points, rounded down, without overflow.
-func basisPoints(part, whole int64) int64 {
-	if whole <= 0 {
-		return 0
-	}
-	if v, ok := niaga.MulInt64(part, 10000); ok {
-		return v / whole
-	}
-	return part / (whole / 10000)
-}
+func basisPoints(part, whole int64) int64 { return niaga.BasisPoints(part, whole) }
 
 // DealFor returns one entry to an actor who may see the mission's ledger
 // (not_found otherwise: the ledger does not leak to outsiders).

@@ -165,7 +165,7 @@ func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID i
 	var c niaga.Check
 	c.Require(in.BankID > 0, "bank_id", "required")
 	c.Require(in.GuarantorID >= 0, "guarantor_id", "must be an id")
-	c.Require(in.Amount > 0, "amount", "must be a positive number of Rupiah")
+	c.InRange("amount", in.Amount, niaga.RangeAmount)
 	c.Require(in.TenorMonths >= 1 && in.TenorMonths <= 360, "tenor_months", "between 1 and 360")
 	c.Require(len(in.Purpose) <= 500, "purpose", "at most 500 characters")
 	if err := c.Err(); err != nil {
@@ -287,8 +287,8 @@ func (db *DB) AnswerFinancing(ctx context.Context, actor *niaga.Actor, id int64,
 	if len(answer) > 1000 {
 		return out, niaga.Invalid("answer", "at most 1000 characters")
 	}
-	if amount < 0 {
-		return out, niaga.Invalid("approved_amount", "must not be negative")
+	if !niaga.RangeOptAmount.Contains(amount) {
+		return out, niaga.Invalid("approved_amount", niaga.RangeOptAmount.Reason())
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
 		f, err := loadFinancing(ctx, tx, id)

@@ -450,13 +450,13 @@ func (im *importer) listings(ctx context.Context, kind string) error {
 		}
 		qv := s.get(row, qtyCol)
 		qty, ok := parseWhole(qv)
-		if !ok || qty <= 0 {
-			im.fail(n, qtyCol, qv, "must be a positive whole number of base units")
+		if !ok || !niaga.RangeQuantity.Contains(qty) {
+			im.fail(n, qtyCol, qv, "must be a positive whole number of base units, at most "+niaga.FormatInt(niaga.MaxQuantity, "en"))
 		}
 		var price int64
 		if pv := s.get(row, priceCol); pv != "" {
-			if price, ok = parseWhole(pv); !ok {
-				im.fail(n, priceCol, pv, "must be whole Rupiah per base unit, not negative")
+			if price, ok = parseWhole(pv); !ok || !niaga.RangeOptUnitPrice.Contains(price) {
+				im.fail(n, priceCol, pv, "must be whole Rupiah per base unit, not negative, at most "+niaga.FormatInt(niaga.MaxUnitPrice, "en"))
 			}
 		}
 		note := s.get(row, "note")

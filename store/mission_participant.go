@@ -211,16 +211,16 @@ func commodityGrade(ctx context.Context, q rowQuerier, code, grade string) (niag
 
 func checkOffer(o *niaga.MissionOffer) error {
 	var c niaga.Check
-	c.Require(o.MonthlyCapacity > 0, "monthly_capacity", "must be a positive number of base units")
-	c.Require(o.Price >= 0, "price", "must not be negative (0 = on request)")
+	c.InRange("monthly_capacity", o.MonthlyCapacity, niaga.RangeQuantity)
+	c.InRange("price", o.Price, niaga.RangeOptUnitPrice) // 0 = on request
 	c.Require(len(o.Note) <= 500, "note", "at most 500 characters")
 	return c.Err()
 }
 
 func checkNeed(n *niaga.MissionNeed) error {
 	var c niaga.Check
-	c.Require(n.Volume > 0, "volume", "must be a positive number of base units")
-	c.Require(n.TargetPrice >= 0, "target_price", "must not be negative (0 = open)")
+	c.InRange("volume", n.Volume, niaga.RangeQuantity)
+	c.InRange("target_price", n.TargetPrice, niaga.RangeOptUnitPrice) // 0 = open
 	c.Require(len(n.Note) <= 500, "note", "at most 500 characters")
 	return c.Err()
 }

@@ -388,14 +388,20 @@ func TestMissionDealIdempotency(t *testing.T) {
 		if err != nil || s.Count != 3 || s.TotalValue != 3*119_000 {
 			t.Fatalf("%d deals, %d: %v", s.Count, s.TotalValue, err)
 		}
-		// A deal that would overflow the mission's int64 total is refused.
+		// A deal past the declared maximum is refused; deals at it fill the
+		// mission up to its bounded total, and the next one is refused.
 		huge := store.NewDeal{SellerID: w.part["jatim2"].ID, BuyerID: w.part["kalsel2"].ID, Commodity: "gula", Kind: niaga.DealPurchase, Quantity: 1, Value: math.MaxInt64 - 3*119_000}
-		if _, _, err := db.RecordDeal(w.ctx, w.agency, w.mission.ID, huge); err != nil {
-			t.Fatal(err)
+		_, _, err = db.RecordDeal(w.ctx, w.agency, w.mission.ID, huge)
+		wantCode(t, "value past the maximum", err, niaga.CodeInvalid)
+		for total := s.TotalValue; total < niaga.MaxMissionTotal; total += huge.Value {
+			huge.Value = min(niaga.MaxDealValue, niaga.MaxMissionTotal-total)
+			if _, _, err := db.RecordDeal(w.ctx, w.agency, w.mission.ID, huge); err != nil {
+				t.Fatal(err)
+			}
 		}
 		huge.Value = 1
 		_, _, err = db.RecordDeal(w.ctx, w.agency, w.mission.ID, huge)
-		wantCode(t, "total overflow", err, niaga.CodeInvalid)
+		wantCode(t, "total past the bound", err, niaga.CodeInvalid)
 	})
 }
 

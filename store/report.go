@@ -86,9 +86,9 @@ func (db *DB) dealRows(ctx context.Context, q rowQuerier, by dealGroup, w *cond)
 		from += " LEFT JOIN (SELECT deal_id, SUM(amount) AS amount FROM deal_realizations GROUP BY deal_id) z ON z.deal_id = d.id"
 	}
 	query := "SELECT " + strings.Join(cols, ", ") + `,
-		COALESCE(SUM(d.value), 0), COALESCE(SUM(CASE WHEN d.reverses IS NULL THEN 1 ELSE -1 END), 0), COALESCE(SUM(d.quantity), 0),
-		COALESCE(SUM(CASE WHEN d.reverses IS NULL AND r.id IS NULL AND d.validation = 'validated' THEN d.value ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN d.reverses IS NULL AND r.id IS NULL THEN ` + realized + ` ELSE 0 END), 0)` + from + w.String()
+		` + splitSum("d.value") + `, COALESCE(SUM(CASE WHEN d.reverses IS NULL THEN 1 ELSE -1 END), 0), ` + splitSum("d.quantity") + `,
+		` + splitSum("CASE WHEN d.reverses IS NULL AND r.id IS NULL AND d.validation = 'validated' THEN d.value ELSE 0 END") + `,
+		` + splitSum("CASE WHEN d.reverses IS NULL AND r.id IS NULL THEN "+realized+" ELSE 0 END") + from + w.String()
 	if len(group) > 0 {
 		query += " GROUP BY " + strings.Join(group, ", ")
 	}
@@ -100,10 +100,12 @@ func (db *DB) dealRows(ctx context.Context, q rowQuerier, by dealGroup, w *cond)
 	out := []report.DealRow{}
 	for rows.Next() {
 		var r report.DealRow
+		var value, qty, validated, realized bigSum
 		if err := rows.Scan(&r.MissionID, &r.Commodity, &r.Kind, &r.SellerProvince, &r.BuyerProvince,
-			&r.Value, &r.Count, &r.Quantity, &r.Validated, &r.Realized); err != nil {
+			&value.hi, &value.lo, &r.Count, &qty.hi, &qty.lo, &validated.hi, &validated.lo, &realized.hi, &realized.lo); err != nil {
 			return nil, err
 		}
+		r.Value, r.Quantity, r.Validated, r.Realized = value.value(), qty.value(), validated.value(), realized.value()
 		if r.Value != 0 || r.Count != 0 || r.Quantity != 0 || r.Realized != 0 {
 			out = append(out, r)
 		}
@@ -161,8 +163,8 @@ func contractRows(ctx context.Context, q rowQuerier, by contractGroup, sc contra
 	}
 	w.period("c.created_at", sc.awarded)
 	w.period("s.starts_at", sc.sessionStarts)
-	query := "SELECT " + strings.Join(cols, ", ") + `, COUNT(*), COALESCE(SUM(c.quantity), 0), COALESCE(SUM(c.value), 0),
-		COALESCE(SUM(c.buyer_fee), 0), COALESCE(SUM(c.seller_fee), 0), COALESCE(MIN(c.price), 0), COALESCE(MAX(c.price), 0)` + from + w.String()
+	query := "SELECT " + strings.Join(cols, ", ") + `, COUNT(*), ` + splitSum("c.quantity") + `, ` + splitSum("c.value") + `,
+		` + splitSum("c.buyer_fee") + `, ` + splitSum("c.seller_fee") + `, COALESCE(MIN(c.price), 0), COALESCE(MAX(c.price), 0)` + from + w.String()
 	if len(group) > 0 {
 		query += " GROUP BY " + strings.Join(group, ", ")
 	}
@@ -174,10 +176,12 @@ func contractRows(ctx context.Context, q rowQuerier, by contractGroup, sc contra
 	out := []report.ContractRow{}
 	for rows.Next() {
 		var r report.ContractRow
+		var qty, value, bfee, sfee bigSum
 		if err := rows.Scan(&r.MarketID, &r.SessionID, &r.Commodity, &r.Grade, &r.SellerProvince, &r.BuyerProvince, &r.Status,
-			&r.Count, &r.Quantity, &r.Value, &r.BuyerFee, &r.SellerFee, &r.MinPrice, &r.MaxPrice); err != nil {
+			&r.Count, &qty.hi, &qty.lo, &value.hi, &value.lo, &bfee.hi, &bfee.lo, &sfee.hi, &sfee.lo, &r.MinPrice, &r.MaxPrice); err != nil {
 			return nil, err
 		}
+		r.Quantity, r.Value, r.BuyerFee, r.SellerFee = qty.value(), value.value(), bfee.value(), sfee.value()
 		if r.Count != 0 {
 			out = append(out, r)
 		}
@@ -328,7 +332,7 @@ func lotRows(ctx context.Context, q rowQuerier, sc AuctionScope) ([]report.LotRo
 		from += " JOIN auction_sessions s ON s.id = l.session_id"
 		w.period("s.starts_at", sc.Period)
 	}
-	rows, err := q.Query(ctx, `SELECT market_id, session_id, status, COUNT(*), SUM(quantity), SUM(bids) FROM (
+	rows, err := q.Query(ctx, `SELECT market_id, session_id, status, COUNT(*), `+splitSum("quantity")+`, SUM(bids) FROM (
 		SELECT l.market_id, l.session_id, l.status, l.quantity, (SELECT COUNT(*) FROM bids b WHERE b.lot_id = l.id) AS bids`+from+w.String()+`) x
 		GROUP BY market_id, session_id, status`, w.args...)
 	if err != nil {
@@ -338,9 +342,11 @@ func lotRows(ctx context.Context, q rowQuerier, sc AuctionScope) ([]report.LotRo
 	var out []report.LotRow
 	for rows.Next() {
 		var r report.LotRow
-		if err := rows.Scan(&r.MarketID, &r.SessionID, &r.Status, &r.Count, &r.Quantity, &r.Bids); err != nil {
+		var qty bigSum
+		if err := rows.Scan(&r.MarketID, &r.SessionID, &r.Status, &r.Count, &qty.hi, &qty.lo, &r.Bids); err != nil {
 			return nil, err
 		}
+		r.Quantity = qty.value()
 		out = append(out, r)
 	}
 	return out, rows.Err()
@@ -486,7 +492,7 @@ func localDayExpr(col, provinceCol string) string {
 // contractDays sums contracts per local day of their market's province.
 func contractDays(ctx context.Context, q rowQuerier) ([]report.DayTotal, error) {
 	day := localDayExpr("c.created_at", "m.province")
-	rows, err := q.Query(ctx, "SELECT "+day+", COUNT(*), COALESCE(SUM(c.value), 0) FROM contracts c JOIN markets m ON m.id = c.market_id GROUP BY "+day)
+	rows, err := q.Query(ctx, "SELECT "+day+", COUNT(*), "+splitSum("c.value")+" FROM contracts c JOIN markets m ON m.id = c.market_id GROUP BY "+day)
 	if err != nil {
 		return nil, err
 	}
@@ -494,9 +500,11 @@ func contractDays(ctx context.Context, q rowQuerier) ([]report.DayTotal, error) 
 	var out []report.DayTotal
 	for rows.Next() {
 		var d report.DayTotal
-		if err := rows.Scan(&d.Day, &d.Count, &d.Value); err != nil {
+		var value bigSum
+		if err := rows.Scan(&d.Day, &d.Count, &value.hi, &value.lo); err != nil {
 			return nil, err
 		}
+		d.Value = value.value()
 		out = append(out, d)
 	}
 	return out, rows.Err()

@@ -60,7 +60,7 @@ func (db *DB) SettlementReport(ctx context.Context, actor *niaga.Actor, p report
 				WHEN c.status = 'awaiting_payment' AND c.payment_due < $1 THEN 'overdue'
 				WHEN c.status = 'awaiting_payment' THEN 'due'
 				ELSE 'none' END AS pay,
-			COUNT(*), COALESCE(SUM(c.value), 0), COALESCE(SUM(CASE WHEN p.paid IS NULL THEN 0 ELSE p.paid - c.created_at END), 0)
+			COUNT(*), `+splitSum("c.value")+`, `+splitSum("CASE WHEN p.paid IS NULL THEN 0 ELSE p.paid - c.created_at END")+`
 			FROM contracts c LEFT JOIN (SELECT contract_id, MIN(created_at) AS paid FROM contract_steps WHERE to_status = 'paid' GROUP BY contract_id) p
 				ON p.contract_id = c.id`+w.String()+`
 			GROUP BY 1, 2, 3`, w.args...)
@@ -70,9 +70,11 @@ func (db *DB) SettlementReport(ctx context.Context, actor *niaga.Actor, p report
 		defer res.Close()
 		for res.Next() {
 			var r report.SettleRow
-			if err := res.Scan(&r.MarketID, &r.Status, &r.Pay, &r.Count, &r.Value, &r.PayMicros); err != nil {
+			var value, pay bigSum
+			if err := res.Scan(&r.MarketID, &r.Status, &r.Pay, &r.Count, &value.hi, &value.lo, &pay.hi, &pay.lo); err != nil {
 				return err
 			}
+			r.Value, r.PayMicros = value.value(), pay.value()
 			rows = append(rows, r)
 		}
 		if err := res.Err(); err != nil {

@@ -287,7 +287,7 @@ func (db *DB) RunCloser(ctx context.Context, interval time.Duration) {
 type SettleInput struct {
 	Status     string `json:"status"`
 	Note       string `json:"note,omitempty"`
-	Adjustment int64  `json:"adjustment,omitempty"` // price adjustment for quantity/quality deviations, at completion
+	Adjustment int64  `json:"adjustment,omitempty" range:"adjustment"` // price adjustment for quantity/quality deviations, at completion
 }
 
 // Validate checks a settlement step's fields.
@@ -295,6 +295,7 @@ func (in *SettleInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.Status != "", "status", "required")
 	c.Require(len(in.Note) <= 1000, "note", "at most 1000 characters")
+	c.InRange("adjustment", in.Adjustment, niaga.RangeAdjustment)
 	return c.Err()
 }
 

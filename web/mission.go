@@ -617,12 +617,7 @@ func (s *Server) summaryOut(c *Call, sum store.MissionSummary, now time.Time) (S
 }
 
 // progressBP is total/target in basis points without overflow.
-func progressBP(total, target int64) int64 {
-	if v, ok := niaga.MulInt64(total, 10000); ok {
-		return v / target
-	}
-	return total / (target / 10000)
-}
+func progressBP(total, target int64) int64 { return niaga.BasisPoints(total, target) }
 
 func kindName(k, lang string) string {
 	id := map[string]string{"purchase": "pembelian", "contract": "kontrak", "commitment": "komitmen", "investment": "investasi"}

@@ -20,7 +20,7 @@ type MissionInput struct {
 	Date              string   `json:"date"`                // 2006-01-02
 	Opens             string   `json:"opens"`               // 15:04
 	Closes            string   `json:"closes"`              // 15:04
-	TargetValue       int64    `json:"target_value"`
+	TargetValue       int64    `json:"target_value" range:"target_value"`
 	RequestTTLMinutes int64    `json:"request_ttl_minutes,omitempty"`
 }
 
@@ -35,7 +35,7 @@ func (in *MissionInput) Validate() error {
 	c.Require(err == nil, "opens", "a local time 15:04")
 	_, err = time.Parse("15:04", in.Closes)
 	c.Require(err == nil, "closes", "a local time 15:04")
-	c.Require(in.TargetValue >= 0, "target_value", "must not be negative")
+	c.InRange("target_value", in.TargetValue, niaga.RangeTargetValue)
 	return c.Err()
 }
 
@@ -173,8 +173,8 @@ type OfferInput struct {
 	ParticipantID   int64  `json:"participant_id,omitempty"`
 	Commodity       string `json:"commodity"`
 	Grade           string `json:"grade,omitempty"`
-	MonthlyCapacity int64  `json:"monthly_capacity"` // base units per month
-	Price           int64  `json:"price,omitempty"`  // Rupiah per base unit, 0 = on request
+	MonthlyCapacity int64  `json:"monthly_capacity" range:"quantity"`      // base units per month
+	Price           int64  `json:"price,omitempty" range:"opt_unit_price"` // Rupiah per base unit, 0 = on request
 	Note            string `json:"note,omitempty"`
 }
 
@@ -182,8 +182,8 @@ type OfferInput struct {
 func (in *OfferInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.Commodity != "", "commodity", "required")
-	c.Require(in.MonthlyCapacity > 0, "monthly_capacity", "must be a positive number of base units")
-	c.Require(in.Price >= 0, "price", "must not be negative")
+	c.InRange("monthly_capacity", in.MonthlyCapacity, niaga.RangeQuantity)
+	c.InRange("price", in.Price, niaga.RangeOptUnitPrice)
 	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
 	return c.Err()
 }
@@ -193,8 +193,8 @@ type NeedInput struct {
 	ParticipantID int64  `json:"participant_id,omitempty"`
 	Commodity     string `json:"commodity"`
 	Grade         string `json:"grade,omitempty"`
-	Volume        int64  `json:"volume"`                 // base units
-	TargetPrice   int64  `json:"target_price,omitempty"` // Rupiah per base unit, 0 = open
+	Volume        int64  `json:"volume" range:"quantity"`                       // base units
+	TargetPrice   int64  `json:"target_price,omitempty" range:"opt_unit_price"` // Rupiah per base unit, 0 = open
 	Note          string `json:"note,omitempty"`
 }
 
@@ -202,8 +202,8 @@ type NeedInput struct {
 func (in *NeedInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.Commodity != "", "commodity", "required")
-	c.Require(in.Volume > 0, "volume", "must be a positive number of base units")
-	c.Require(in.TargetPrice >= 0, "target_price", "must not be negative")
+	c.InRange("volume", in.Volume, niaga.RangeQuantity)
+	c.InRange("target_price", in.TargetPrice, niaga.RangeOptUnitPrice)
 	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
 	return c.Err()
 }
@@ -320,8 +320,8 @@ type DealInput struct {
 	BuyerID   int64          `json:"buyer_id"`
 	Commodity string         `json:"commodity"`
 	Kind      niaga.DealKind `json:"kind"`
-	Quantity  int64          `json:"quantity"` // base units (0 allowed for an investment)
-	Value     int64          `json:"value"`    // whole Rupiah
+	Quantity  int64          `json:"quantity" range:"deal_quantity"` // base units (0 allowed for an investment)
+	Value     int64          `json:"value" range:"deal_value"`       // whole Rupiah
 	Note      string         `json:"note,omitempty"`
 }
 
@@ -370,14 +370,14 @@ func (in *DealValidationInput) Validate() error {
 
 // RealizationInput follows a deal up.
 type RealizationInput struct {
-	Amount int64  `json:"amount"`
+	Amount int64  `json:"amount" range:"amount"`
 	Note   string `json:"note,omitempty"`
 }
 
 // Validate checks the amount.
 func (in *RealizationInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Amount > 0, "amount", "must be a positive number of Rupiah")
+	c.InRange("amount", in.Amount, niaga.RangeAmount)
 	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
 	return c.Err()
 }
@@ -458,7 +458,7 @@ type AgreementInput struct {
 type FinancingInput struct {
 	BankID      int64  `json:"bank_id"`
 	GuarantorID int64  `json:"guarantor_id,omitempty"`
-	Amount      int64  `json:"amount"`
+	Amount      int64  `json:"amount" range:"amount"`
 	TenorMonths int64  `json:"tenor_months"`
 	Purpose     string `json:"purpose,omitempty"`
 }
@@ -468,7 +468,7 @@ func (in *FinancingInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.BankID > 0, "bank_id", "required")
 	c.Require(in.GuarantorID >= 0, "guarantor_id", "must be an id")
-	c.Require(in.Amount > 0, "amount", "must be a positive number of Rupiah")
+	c.InRange("amount", in.Amount, niaga.RangeAmount)
 	c.Require(in.TenorMonths >= 1 && in.TenorMonths <= 360, "tenor_months", "between 1 and 360")
 	c.Require(len(in.Purpose) <= 500, "purpose", "at most 500 characters")
 	return c.Err()
@@ -477,14 +477,14 @@ func (in *FinancingInput) Validate() error {
 // FinancingAnswerInput is the bank's answer.
 type FinancingAnswerInput struct {
 	Approve        bool   `json:"approve"`
-	ApprovedAmount int64  `json:"approved_amount,omitempty"` // the requested amount when 0
+	ApprovedAmount int64  `json:"approved_amount,omitempty" range:"opt_amount"` // the requested amount when 0
 	Answer         string `json:"answer,omitempty"`
 }
 
 // Validate checks the amount.
 func (in *FinancingAnswerInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.ApprovedAmount >= 0, "approved_amount", "must not be negative")
+	c.InRange("approved_amount", in.ApprovedAmount, niaga.RangeOptAmount)
 	c.Require(len(in.Answer) <= 1000, "answer", "at most 1000 characters")
 	return c.Err()
 }

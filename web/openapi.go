@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"niaga"
 )
 
 // OpenAPI returns the OpenAPI 3.1 document generated from the route table
@@ -159,6 +161,14 @@ func (g *schemaGen) structSchema(t reflect.Type) map[string]any {
 				name = f.Name
 			}
 			props[name] = g.schema(f.Type)
+			if rn := f.Tag.Get("range"); rn != "" {
+				// The bound is declared once, in niaga's limits.
+				r, ok := niaga.RangeNamed(rn)
+				if !ok {
+					panic("openapi: " + t.String() + "." + f.Name + " names an unknown range " + rn)
+				}
+				props[name] = map[string]any{"type": "integer", "format": "int64", "minimum": r.Min, "maximum": r.Max}
+			}
 			if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") && f.Type.Kind() != reflect.Pointer {
 				required = append(required, name)
 			}

@@ -66,8 +66,8 @@ func (o Options) groupTable(name, title, keyCol, keyLabel string, gs []report.Gr
 	var total report.Group
 	for _, g := range gs {
 		total.Count += g.Count
-		total.Value += g.Value
-		total.Realized += g.Realized
+		niaga.AddSat(&total.Value, g.Value)
+		niaga.AddSat(&total.Realized, g.Realized)
 	}
 	for _, g := range gs {
 		row := []Value{T(g.Key), T(label(g.Key)), I(g.Count), M(g.Value)}
@@ -164,13 +164,13 @@ func (o Options) flowTable(parts []report.Matrix, names []string) Table {
 				vals[p] = make([]int64, len(parts))
 				order = append(order, p)
 			}
-			vals[p][k] += f.Value
+			niaga.AddSat(&vals[p][k], f.Value)
 			counts[p] += f.Count
 		}
 	}
 	sum := func(xs []int64) (s int64) {
 		for _, x := range xs {
-			s += x
+			niaga.AddSat(&s, x)
 		}
 		return s
 	}
@@ -192,7 +192,7 @@ func (o Options) flowTable(parts []report.Matrix, names []string) Table {
 			if len(names) > 0 {
 				row = append(row, M(v))
 			}
-			totals[k] += v
+			niaga.AddSat(&totals[k], v)
 		}
 		totalN += counts[p]
 		t.Rows = append(t.Rows, append(row, I(counts[p]), M(sum(vals[p]))))
@@ -462,7 +462,7 @@ func ProgrammeDoc(p report.Programme, o Options) *Document {
 	for _, m := range p.Missions {
 		ms.Rows = append(ms.Rows, []Value{T(strconv.FormatInt(m.ID, 10)), o.D(m.Date), T(m.Title), T(province(m.HostProvince)), T(joinProvinces(m.Guests)),
 			I(m.Count), M(m.Committed), M(m.Validated), M(m.Realized), R(m.RealizedBP)})
-		tv += m.Validated
+		niaga.AddSat(&tv, m.Validated)
 	}
 	ms.Total = []Value{T("total"), blank(), T(o.t("report.total")), blank(), blank(), I(x.Deals), M(x.Committed), M(tv), M(x.Realized), R(x.RealizedBP)}
 	d.Tables = []Table{y, ms}
@@ -513,7 +513,7 @@ func PricesDoc(h report.PriceHistory, o Options) *Document {
 	var trades, volume int64
 	for _, c := range h.Candles {
 		trades += c.Trades
-		volume += c.Volume
+		niaga.AddSat(&volume, c.Volume)
 	}
 	d.Facts = []Fact{{o.t("report.commodity"), T(pick(h.Commodity, o.commodity(h.Commodity)))}, {o.t("report.grade"), T(pick(h.Grade, h.Grade))},
 		{o.t("report.province"), T(pick(h.Province, province(h.Province)))}, o.period(h.Period), {o.t("report.days"), I(int64(len(h.Candles)))},
