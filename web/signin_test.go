@@ -390,3 +390,66 @@ func TestDeactivateUser(t *testing.T) {
 		}
 	})
 }
+
+// TestAccountPage: the account page lists one's sessions and tokens,
+// revokes one, and changes the password, which ends every other session
+// and token while this browser stays signed in; an admin deactivates a
+// user from the users page and the user's browser is signed out at once.
+func TestAccountPage(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	b := e.browser("en")
+	b.signIn("tani@niaga.id")
+	other := e.token("tani@niaga.id") // a session elsewhere
+	var api web.TokenOutput
+	e.call("POST", "/api/v1/tokens", other, map[string]string{"name": "script"}, 201, &api)
+
+	p := b.get("/account")
+	if p.Status != 200 || p.URL != "/account" || p.ByID("token-"+web.TokenID(api.Token)) == nil || len(p.findAll("tbody tr")) != 3 {
+		t.Fatalf("account page %d at %s: %.2000s", p.Status, p.URL, p.Body)
+	}
+	if strings.Contains(p.Body, api.Token) || strings.Contains(p.Body, other) {
+		t.Fatal("the account page shows a secret")
+	}
+
+	// Revoke the API token from the page.
+	p = b.post("/account/tokens/"+web.TokenID(api.Token)+"/revoke", url.Values{})
+	if p.URL != "/account" || p.Text(".flash") == "" {
+		t.Fatalf("revoke: %d at %s", p.Status, p.URL)
+	}
+	e.problem("GET", "/api/v1/me", api.Token, nil, 401, "unauthorized")
+	e.call("GET", "/api/v1/me", other, nil, 200, nil)
+
+	// A wrong current password changes nothing.
+	p = b.post("/account/password", url.Values{"current_password": {"bad-password"}, "new_password": {"sandi-baru-panjang"}})
+	if p.Status < 400 || p.Status > 499 || p.ByID("e-current_password") == nil || strings.Contains(p.Body, "sandi-baru-panjang") {
+		t.Fatalf("wrong current password: %d %s", p.Status, p.Text(".alert"))
+	}
+	e.call("GET", "/api/v1/me", other, nil, 200, nil)
+	p = b.post("/account/password", url.Values{"current_password": {demo.Password}, "new_password": {"sandi-baru-panjang"}})
+	if p.URL != "/account" || p.Text(".flash") == "" {
+		t.Fatalf("change password: %d at %s: %s", p.Status, p.URL, p.Text(".alert"))
+	}
+	e.problem("GET", "/api/v1/me", other, nil, 401, "unauthorized")
+	if p = b.get("/account"); p.URL != "/account" || len(p.findAll("tbody tr")) != 1 {
+		t.Fatalf("after the change: %d at %s with %d sessions", p.Status, p.URL, len(p.findAll("tbody tr")))
+	}
+
+	// An admin deactivates the user: the browser is signed out at once.
+	admin := e.browser("en")
+	admin.signIn(demo.Admin)
+	id := e.Data.Users["tani@niaga.id"].ID
+	p = admin.post(fmt.Sprintf("/admin/users/%d/active", id), url.Values{"active": {"false"}})
+	if p.URL != "/admin/users" || p.Text(".flash") == "" {
+		t.Fatalf("deactivate: %d at %s", p.Status, p.URL)
+	}
+	if p = b.get("/account"); p.URL != "/signin" {
+		t.Fatalf("deactivated user still in: %d at %s", p.Status, p.URL)
+	}
+	p = admin.post(fmt.Sprintf("/admin/users/%d/active", id), url.Values{"active": {"true"}})
+	if p.URL != "/admin/users" {
+		t.Fatalf("reactivate: %d at %s", p.Status, p.URL)
+	}
+	if a, _ := e.login("", "tani@niaga.id", "sandi-baru-panjang"); a.Status != 200 {
+		t.Fatalf("reactivated: %+v", a)
+	}
+}
