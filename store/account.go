@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -307,13 +309,23 @@ func (db *DB) CreateToken(ctx context.Context, t Token) error {
 	})
 }
 
-// TokenIDLen is the length of a token's public id: a prefix of the hex
-// SHA-256 of the secret, which names the token without revealing it.
-const TokenIDLen = 16
+// tokenIDHex is how many hex digits of a token's SHA-256 make its public
+// id: 52 bits, an integer exact in JSON numbers, that names the token
+// without revealing it.
+const tokenIDHex = 13
+
+// TokenID is the public id of a token, from its stored hash.
+func TokenID(hash string) int64 {
+	if len(hash) < tokenIDHex {
+		return 0
+	}
+	id, _ := strconv.ParseInt(hash[:tokenIDHex], 16, 64)
+	return id
+}
 
 // TokenInfo describes a stored token to its owner, never the secret.
 type TokenInfo struct {
-	ID        string    `json:"id"`
+	ID        int64     `json:"id"`
 	Kind      string    `json:"kind"` // session or api
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
@@ -337,7 +349,7 @@ func (db *DB) Tokens(ctx context.Context, userID int64, now time.Time) ([]TokenI
 		if err := rows.Scan(&hash, &t.Kind, &t.Name, &created, &expires); err != nil {
 			return nil, err
 		}
-		t.ID = hash[:min(TokenIDLen, len(hash))]
+		t.ID = TokenID(hash)
 		t.CreatedAt, t.ExpiresAt = fromMicros(created), fromMicros(expires)
 		out = append(out, t)
 	}
@@ -346,12 +358,13 @@ func (db *DB) Tokens(ctx context.Context, userID int64, now time.Time) ([]TokenI
 
 // RevokeToken deletes one of the user's tokens by its public id; another
 // user's token, or none, is not found.
-func (db *DB) RevokeToken(ctx context.Context, userID int64, id string) error {
-	if len(id) != TokenIDLen || strings.Trim(id, "0123456789abcdef") != "" {
+func (db *DB) RevokeToken(ctx context.Context, userID int64, id int64) error {
+	if id <= 0 || id >= 1<<(4*tokenIDHex) {
 		return niaga.Errorf(niaga.CodeNotFound, "no such token")
 	}
+	prefix := fmt.Sprintf("%0*x", tokenIDHex, id)
 	return db.InTx(ctx, func(tx *Tx) error {
-		res, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1 AND hash >= $2 AND hash < $3", userID, id, id+"g")
+		res, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1 AND hash >= $2 AND hash < $3", userID, prefix, prefix+"g")
 		if err != nil {
 			return err
 		}

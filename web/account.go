@@ -20,6 +20,8 @@ const (
 	sessionTTL    = 12 * time.Hour
 	apiTokenTTL   = 90 * 24 * time.Hour
 	loginIPEvery  = 6 * time.Second // the per-instance bucket of sign-ins per client address
+	maxEmail      = 200
+	maxPassword   = 1024
 )
 
 // authenticate finds the caller from a bearer token or the session cookie.
@@ -205,6 +207,12 @@ func (s *Server) Login(r *http.Request, w http.ResponseWriter, email, password s
 		return LoginOutput{}, tooManyAttempts(w, th.BlockedUntil.Sub(now))
 	}
 	bad := niaga.Errorf(niaga.CodeUnauthorized, "wrong email or password")
+	if len(email) > maxEmail || len(password) > maxPassword {
+		// No account has such an address or password (CreateUser and
+		// UserInput refuse them): answer as for a wrong one, store nothing.
+		auth.CheckDummy(password[:min(len(password), maxPassword)])
+		return LoginOutput{}, bad
+	}
 	cred, err := s.db.CredentialsByEmail(ctx, email)
 	ok := false
 	switch niaga.ErrorCode(err) {
@@ -347,8 +355,8 @@ func (s *Server) setPassword(ctx context.Context, actor *niaga.Actor, email, pas
 	return err
 }
 
-// TokenID is the public id of a token (see store.TokenIDLen).
-func TokenID(token string) string { return auth.HashToken(token)[:store.TokenIDLen] }
+// TokenID is the public id of a token (see store.TokenID).
+func TokenID(token string) int64 { return store.TokenID(auth.HashToken(token)) }
 
 // UserInput is the body of POST /users.
 type UserInput struct {
@@ -417,7 +425,11 @@ func (s *Server) routeAccounts() {
 		})
 	Handle(s, Route{Method: "DELETE", Path: "/api/v1/tokens/{id}", ID: "revokeToken", Summary: "Revoke one of the signed-in user's sessions or API tokens", Tag: "auth", Policy: &SignedIn, Status: http.StatusNoContent},
 		func(c *Call, _ *NoBody) (struct{}, error) {
-			if err := s.db.RevokeToken(c, c.Actor.UserID, c.R.PathValue("id")); err != nil {
+			id, err := c.ID("id")
+			if err != nil {
+				return struct{}{}, err
+			}
+			if err := s.db.RevokeToken(c, c.Actor.UserID, id); err != nil {
 				return struct{}{}, err
 			}
 			s.forgetUser(c.Actor.UserID)

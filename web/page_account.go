@@ -223,7 +223,10 @@ func (s *Server) pageAccountPassword(c *PageCall) error {
 
 // pageAccountRevoke ends one of the user's sessions or API tokens.
 func (s *Server) pageAccountRevoke(c *PageCall) error {
-	id := c.R.PathValue("id")
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
 	current := false
 	if cur := requestToken(c.R); cur != "" {
 		current = TokenID(cur) == id

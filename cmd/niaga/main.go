@@ -312,6 +312,9 @@ func userCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		if !cred.User.Active {
+			return fmt.Errorf("user %s is deactivated", cred.User.Email)
+		}
 		tok, hash := auth.NewToken("nga_")
 		tname := *name
 		if tname == "" {
