@@ -459,6 +459,10 @@ func (s *Server) routeAccounts() {
 			if err != nil {
 				return struct{}{}, err
 			}
+			if u.ID == c.Actor.UserID {
+				// One's own password changes with the current one (/me/password).
+				return struct{}{}, niaga.Invalid("id", "change your own password with /api/v1/me/password")
+			}
 			return struct{}{}, s.setPassword(c, c.Actor, u.Email, in.Password)
 		})
 	for _, active := range []bool{false, true} {

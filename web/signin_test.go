@@ -338,6 +338,8 @@ func TestPasswordChangeRevokes(t *testing.T) {
 		if a, _ := e.login("", "tani@niaga.id", "diatur-admin-123"); a.Status != 200 {
 			t.Fatalf("reset password refused: %+v", a)
 		}
+		e.problem("POST", fmt.Sprintf("/api/v1/users/%d/password", e.Data.Users[demo.Admin].ID), admin, map[string]string{"password": "diatur-admin-123"}, 400, "invalid")
+		e.call("GET", "/api/v1/me", admin, nil, 200, nil)
 		e.problem("POST", fmt.Sprintf("/api/v1/users/%d/password", id), e.token("kopi@niaga.id"), map[string]string{"password": "diatur-admin-123"}, 403, "forbidden")
 
 		// The CLI path: store.SetPassword, on the same database.
