@@ -5,7 +5,10 @@
 // package; it imports none of them.
 package niaga
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // Role is what a user may do on the platform.
 type Role string
@@ -66,6 +69,14 @@ type Organization struct {
 	Province string  `json:"province"` // province code, e.g. "63"
 	Verified bool    `json:"verified"`
 	Created  int64   `json:"created_at"` // unix seconds
+}
+
+// NormalizeEmail is the one form of an email address that is stored,
+// looked up and throttled on: trimmed and lower-cased. Every path that
+// takes an address from outside (sign-in, user creation, password
+// change, the CLI) goes through it.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
 }
 
 // User is a person who signs in. Every user belongs to one organization.

@@ -49,3 +49,39 @@ func TestLimiter(t *testing.T) {
 		t.Fatal("keys must not share a bucket")
 	}
 }
+
+func TestThrottleDelay(t *testing.T) {
+	for f := range FreeFailures {
+		if d := ThrottleDelay(f); d != 0 {
+			t.Errorf("failure %d: delay %v, want none", f, d)
+		}
+	}
+	prev := time.Duration(0)
+	for f := FreeFailures; f < FreeFailures+30; f++ {
+		d := ThrottleDelay(f)
+		if d < prev || d > ThrottleMax || d <= 0 {
+			t.Fatalf("failure %d: delay %v after %v", f, d, prev)
+		}
+		if prev > 0 && prev < ThrottleMax && d != min(2*prev, ThrottleMax) {
+			t.Fatalf("failure %d: delay %v does not double %v", f, d, prev)
+		}
+		prev = d
+	}
+	if prev != ThrottleMax {
+		t.Fatalf("delay does not reach its cap: %v", prev)
+	}
+}
+
+func TestSourceKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.7":          "203.0.113.7",
+		"::ffff:203.0.113.7":   "203.0.113.7",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::1": "2001:db8:1:2::/64",
+		"not-an-address":       "not-an-address",
+	} {
+		if got := SourceKey(in); got != want {
+			t.Errorf("SourceKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -8,8 +8,8 @@ import (
 )
 
 // Limiter keeps one token bucket per key (an IP, an email, a user). It is a
-// per-instance throttle against abuse; the lockout that must hold across
-// instances lives in the database.
+// per-instance, coarse throttle against abuse; the per-(account, source)
+// sign-in throttle that must hold across instances lives in the database.
 type Limiter struct {
 	mu      sync.Mutex
 	every   rate.Limit

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,7 +88,7 @@ type NewUser struct {
 
 // CreateUser adds a user to an organization.
 func (db *DB) CreateUser(ctx context.Context, actor *niaga.Actor, u NewUser) (niaga.User, error) {
-	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+	u.Email = niaga.NormalizeEmail(u.Email)
 	if u.Lang == "" {
 		u.Lang = "id"
 	}
@@ -122,20 +124,56 @@ func (db *DB) CreateUser(ctx context.Context, actor *niaga.Actor, u NewUser) (ni
 	return out, err
 }
 
-// SetPassword replaces a user's password hash and signs out every session.
-func (db *DB) SetPassword(ctx context.Context, actor *niaga.Actor, email, hash string) error {
-	return db.InTx(ctx, func(tx *Tx) error {
-		var id int64
-		if err := tx.QueryRow(ctx, "SELECT id FROM users WHERE email = $1", strings.ToLower(email)).Scan(&id); err != nil {
+// SetPassword replaces a user's password hash and revokes every session
+// and API token of that user (a changed password must shut out whoever
+// held the old one), and clears the user's failed sign-in counts.
+func (db *DB) SetPassword(ctx context.Context, actor *niaga.Actor, email, hash string) (int64, error) {
+	email = niaga.NormalizeEmail(email)
+	var id int64
+	err := db.InTx(ctx, func(tx *Tx) error {
+		if err := tx.QueryRow(ctx, "SELECT id FROM users WHERE email = $1", email).Scan(&id); err != nil {
 			return db.classify(err)
 		}
-		if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = 0 WHERE id = $2", hash, id); err != nil {
+		if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1 AND kind = 'session'", id); err != nil {
+		if _, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1", id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, "DELETE FROM login_throttle WHERE email = $1", email); err != nil {
 			return err
 		}
 		return tx.Audit(actor, "user.set_password", "user", id, nil, nil)
+	})
+	return id, err
+}
+
+// SetUserActive deactivates or reactivates a user. A deactivated user can
+// do nothing: their sessions and API tokens are deleted here, and
+// authentication checks active besides. An admin cannot deactivate
+// themselves (there would be no one left to undo it).
+func (db *DB) SetUserActive(ctx context.Context, actor *niaga.Actor, id int64, active bool) error {
+	if !active && actor != nil && actor.UserID == id {
+		return niaga.Invalid("id", "you cannot deactivate yourself")
+	}
+	return db.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "UPDATE users SET active = $1 WHERE id = $2", active, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return niaga.Errorf(niaga.CodeNotFound, "user %d not found", id)
+		}
+		if !active {
+			if _, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1", id); err != nil {
+				return err
+			}
+		}
+		action := "user.activate"
+		if !active {
+			action = "user.deactivate"
+		}
+		return tx.Audit(actor, action, "user", id, nil, map[string]bool{"active": active})
 	})
 }
 
@@ -174,36 +212,84 @@ func (db *DB) Users(ctx context.Context, orgID int64) ([]niaga.User, error) {
 type Credentials struct {
 	User         niaga.User
 	PasswordHash string
-	LockedUntil  time.Time
 }
 
 // CredentialsByEmail finds a user for login.
 func (db *DB) CredentialsByEmail(ctx context.Context, email string) (Credentials, error) {
 	var c Credentials
-	var locked int64
-	err := db.queryRow(ctx, "SELECT "+userCols+", password_hash, locked_until FROM users WHERE email = $1", strings.ToLower(strings.TrimSpace(email))).
-		Scan(&c.User.ID, &c.User.Email, &c.User.Name, &c.User.Role, &c.User.OrgID, &c.User.Lang, &c.User.Active, &c.PasswordHash, &locked)
-	c.LockedUntil = fromMicros(locked)
+	err := db.queryRow(ctx, "SELECT "+userCols+", password_hash FROM users WHERE email = $1", niaga.NormalizeEmail(email)).
+		Scan(&c.User.ID, &c.User.Email, &c.User.Name, &c.User.Role, &c.User.OrgID, &c.User.Lang, &c.User.Active, &c.PasswordHash)
 	return c, db.classify(err)
 }
 
-// LoginFailed counts a failed password; after maxFails in a row the account
-// is locked for lockFor. It returns the lock end when one starts.
-func (db *DB) LoginFailed(ctx context.Context, userID int64, maxFails int, lockFor time.Duration) (time.Time, error) {
-	var until time.Time
+// LoginThrottle is the state of failed sign-ins for one (email, source)
+// pair: how many failed in a row, and until when further attempts from
+// that source for that address are refused unchecked.
+type LoginThrottle struct {
+	Failures     int
+	BlockedUntil time.Time
+}
+
+// loginThrottleWindow forgets failures older than this.
+const loginThrottleWindow = 24 * time.Hour
+
+// LoginThrottleOf reads the throttle of an (email, source) pair. It is
+// shared by every instance, so an attacker cannot outrun it by landing on
+// another one.
+func (db *DB) LoginThrottleOf(ctx context.Context, email, source string, now time.Time) (LoginThrottle, error) {
+	var t LoginThrottle
+	var last, until int64
+	err := db.queryRow(ctx, "SELECT failures, last_at, blocked_until FROM login_throttle WHERE email = $1 AND source = $2",
+		niaga.NormalizeEmail(email), source).Scan(&t.Failures, &last, &until)
+	if err == sql.ErrNoRows {
+		return LoginThrottle{}, nil
+	}
+	if err != nil {
+		return t, db.classify(err)
+	}
+	if now.Sub(fromMicros(last)) > loginThrottleWindow {
+		return LoginThrottle{}, nil
+	}
+	t.BlockedUntil = fromMicros(until)
+	return t, nil
+}
+
+// LoginFailed counts a failed sign-in for an (email, source) pair, known
+// address or not, and blocks that pair for delay(failures) from now
+// (zero: not at all). Counts older than a day start over; rows that old
+// are swept.
+func (db *DB) LoginFailed(ctx context.Context, email, source string, delay func(failures int) time.Duration) (LoginThrottle, error) {
+	email = niaga.NormalizeEmail(email)
+	var t LoginThrottle
 	err := db.InTx(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins", userID).Scan(&n); err != nil {
+		now := micros(tx.Now)
+		cutoff := micros(tx.Now.Add(-loginThrottleWindow))
+		if err := tx.QueryRow(ctx, `INSERT INTO login_throttle (email, source, failures, last_at) VALUES ($1, $2, 1, $3)
+			ON CONFLICT (email, source) DO UPDATE SET
+				failures = CASE WHEN login_throttle.last_at < $4 THEN 1 ELSE login_throttle.failures + 1 END,
+				last_at = $3
+			RETURNING failures`, email, source, now, cutoff).Scan(&t.Failures); err != nil {
 			return err
 		}
-		if n >= maxFails {
-			until = tx.Now.Add(lockFor)
-			_, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2", micros(until), userID)
+		if d := delay(t.Failures); d > 0 {
+			t.BlockedUntil = tx.Now.Add(d)
+		}
+		if _, err := tx.Exec(ctx, "UPDATE login_throttle SET blocked_until = $1 WHERE email = $2 AND source = $3",
+			micros(t.BlockedUntil), email, source); err != nil {
 			return err
 		}
-		return nil
+		_, err := tx.Exec(ctx, "DELETE FROM login_throttle WHERE last_at < $1", cutoff)
+		return err
 	})
-	return until, err
+	return t, err
+}
+
+// LoginSucceeded clears the failures of an (email, source) pair.
+func (db *DB) LoginSucceeded(ctx context.Context, email, source string) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, "DELETE FROM login_throttle WHERE email = $1 AND source = $2", niaga.NormalizeEmail(email), source)
+		return err
+	})
 }
 
 // Token is a stored session or API token (only its hash is kept).
@@ -215,15 +301,78 @@ type Token struct {
 	ExpiresAt time.Time
 }
 
-// CreateToken stores a token hash for a user and resets failed logins.
+// CreateToken stores a token hash for a user.
 func (db *DB) CreateToken(ctx context.Context, t Token) error {
 	return db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6)",
-			t.Hash, t.UserID, t.Kind, t.Name, micros(tx.Now), micros(t.ExpiresAt)); err != nil {
+		_, err := tx.Exec(ctx, "INSERT INTO tokens (hash, user_id, kind, name, created_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6)",
+			t.Hash, t.UserID, t.Kind, t.Name, micros(tx.Now), micros(t.ExpiresAt))
+		return err
+	})
+}
+
+// tokenIDHex is how many hex digits of a token's SHA-256 make its public
+// id: 52 bits, an integer exact in JSON numbers, that names the token
+// without revealing it.
+const tokenIDHex = 13
+
+// TokenID is the public id of a token, from its stored hash.
+func TokenID(hash string) int64 {
+	if len(hash) < tokenIDHex {
+		return 0
+	}
+	id, _ := strconv.ParseInt(hash[:tokenIDHex], 16, 64)
+	return id
+}
+
+// TokenInfo describes a stored token to its owner, never the secret.
+type TokenInfo struct {
+	ID        int64     `json:"id"`
+	Kind      string    `json:"kind"` // session or api
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Current   bool      `json:"current"` // the token of this request
+}
+
+// Tokens lists a user's unexpired sessions and API tokens, newest first.
+func (db *DB) Tokens(ctx context.Context, userID int64, now time.Time) ([]TokenInfo, error) {
+	rows, err := db.query(ctx, "SELECT hash, kind, name, created_at, expires_at FROM tokens WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, hash",
+		userID, micros(now))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []TokenInfo{}
+	for rows.Next() {
+		var t TokenInfo
+		var hash string
+		var created, expires int64
+		if err := rows.Scan(&hash, &t.Kind, &t.Name, &created, &expires); err != nil {
+			return nil, err
+		}
+		t.ID = TokenID(hash)
+		t.CreatedAt, t.ExpiresAt = fromMicros(created), fromMicros(expires)
+		out = append(out, t)
+	}
+	return out, db.classify(rows.Err())
+}
+
+// RevokeToken deletes one of the user's tokens by its public id; another
+// user's token, or none, is not found.
+func (db *DB) RevokeToken(ctx context.Context, userID int64, id int64) error {
+	if id <= 0 || id >= 1<<(4*tokenIDHex) {
+		return niaga.Errorf(niaga.CodeNotFound, "no such token")
+	}
+	prefix := fmt.Sprintf("%0*x", tokenIDHex, id)
+	return db.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1 AND hash >= $2 AND hash < $3", userID, prefix, prefix+"g")
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "UPDATE users SET failed_logins = 0 WHERE id = $1 AND failed_logins <> 0", t.UserID)
-		return err
+		if n, _ := res.RowsAffected(); n == 0 {
+			return niaga.Errorf(niaga.CodeNotFound, "no such token")
+		}
+		return nil
 	})
 }
 

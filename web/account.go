@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,8 +19,9 @@ const (
 	sessionCookie = "niaga_session"
 	sessionTTL    = 12 * time.Hour
 	apiTokenTTL   = 90 * 24 * time.Hour
-	maxLoginFails = 10
-	lockoutFor    = 15 * time.Minute
+	loginIPEvery  = 6 * time.Second // the per-instance bucket of sign-ins per client address
+	maxEmail      = 200
+	maxPassword   = 1024
 )
 
 // authenticate finds the caller from a bearer token or the session cookie.
@@ -123,6 +126,31 @@ func (s *Server) forget(tok string) {
 	c.mu.Unlock()
 }
 
+// forgetUser drops every cached token of a user (password changed, user
+// deactivated, token revoked): on this instance that takes effect at once,
+// on others within authTTL.
+func (s *Server) forgetUser(id int64) {
+	c := s.auth()
+	c.mu.Lock()
+	for k, e := range c.m {
+		if e.actor.UserID == id {
+			delete(c.m, k)
+		}
+	}
+	c.mu.Unlock()
+}
+
+// requestToken is the bearer token or session cookie the request came with.
+func requestToken(r *http.Request) string {
+	if h, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return h
+	}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
 // LoginInput is the body of POST /auth/login.
 type LoginInput struct {
 	Email    string `json:"email"`
@@ -144,47 +172,85 @@ type LoginOutput struct {
 	User      niaga.User `json:"user"`
 }
 
+// tooManyAttempts is the answer to a throttled sign-in: the same status and
+// message whether the address is known or not, with Retry-After.
+func tooManyAttempts(w http.ResponseWriter, wait time.Duration) error {
+	secs := int64((wait + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+	return niaga.Errorf(niaga.CodeRateLimited, "too many sign-in attempts; try again in %d s", secs)
+}
+
 // Login checks a password and starts a session; shared by the API and pages.
+//
+// Failed attempts are throttled per (email, source) in the database, so the
+// throttle holds across instances and a stranger's failures never block
+// the owner signing in from elsewhere (see auth.ThrottleDelay). Known and
+// unknown addresses are treated alike: the same throttle, the same answer,
+// a password hash checked either way.
 func (s *Server) Login(r *http.Request, w http.ResponseWriter, email, password string) (LoginOutput, error) {
 	ctx := r.Context()
-	if !s.loginIP.Allow(clientIP(r)) || !s.loginEmail.Allow(strings.ToLower(email)) {
-		return LoginOutput{}, niaga.Errorf(niaga.CodeRateLimited, "too many sign-in attempts; wait a minute")
+	email = niaga.NormalizeEmail(email)
+	ip := clientIP(r)
+	if !s.loginIP.Allow(ip) {
+		return LoginOutput{}, tooManyAttempts(w, loginIPEvery)
 	}
-	bad := niaga.Errorf(niaga.CodeUnauthorized, "wrong email or password")
-	cred, err := s.db.CredentialsByEmail(ctx, email)
-	if niaga.ErrorCode(err) == niaga.CodeNotFound {
-		auth.CheckDummy(password)
-		return LoginOutput{}, bad
-	}
+	source := auth.SourceKey(ip)
+	now := time.Now()
+	th, err := s.db.LoginThrottleOf(ctx, email, source, now)
 	if err != nil {
 		return LoginOutput{}, err
 	}
-	if time.Now().Before(cred.LockedUntil) {
-		return LoginOutput{}, niaga.Errorf(niaga.CodeRateLimited, "account locked after repeated failures; try again later")
+	if now.Before(th.BlockedUntil) {
+		return LoginOutput{}, tooManyAttempts(w, th.BlockedUntil.Sub(now))
 	}
-	if !auth.CheckPassword(cred.PasswordHash, password) || !cred.User.Active {
-		if _, err := s.db.LoginFailed(ctx, cred.User.ID, maxLoginFails, lockoutFor); err != nil {
+	bad := niaga.Errorf(niaga.CodeUnauthorized, "wrong email or password")
+	if len(email) > maxEmail || len(password) > maxPassword {
+		// No account has such an address or password (CreateUser and
+		// UserInput refuse them): answer as for a wrong one, store nothing.
+		auth.CheckDummy(password[:min(len(password), maxPassword)])
+		return LoginOutput{}, bad
+	}
+	cred, err := s.db.CredentialsByEmail(ctx, email)
+	ok := false
+	switch niaga.ErrorCode(err) {
+	case niaga.CodeNotFound:
+		auth.CheckDummy(password)
+	case "":
+		ok = auth.CheckPassword(cred.PasswordHash, password) && cred.User.Active
+	default:
+		return LoginOutput{}, err
+	}
+	if !ok {
+		if _, err := s.db.LoginFailed(ctx, email, source, auth.ThrottleDelay); err != nil {
 			return LoginOutput{}, err
 		}
 		return LoginOutput{}, bad
 	}
+	if th.Failures > 0 {
+		if err := s.db.LoginSucceeded(ctx, email, source); err != nil {
+			return LoginOutput{}, err
+		}
+	}
+	return s.startSession(r, w, cred.User)
+}
+
+// startSession issues a session token for u and sets its cookie.
+func (s *Server) startSession(r *http.Request, w http.ResponseWriter, u niaga.User) (LoginOutput, error) {
 	tok, hash := auth.NewToken("nga_s_")
 	exp := time.Now().Add(sessionTTL).UTC()
-	if err := s.db.CreateToken(ctx, store.Token{Hash: hash, UserID: cred.User.ID, Kind: "session", ExpiresAt: exp}); err != nil {
+	if err := s.db.CreateToken(r.Context(), store.Token{Hash: hash, UserID: u.ID, Kind: "session", ExpiresAt: exp}); err != nil {
 		return LoginOutput{}, err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", Expires: exp, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
-	return LoginOutput{Token: tok, ExpiresAt: exp, User: cred.User}, nil
+	return LoginOutput{Token: tok, ExpiresAt: exp, User: u}, nil
 }
 
 // Logout ends the session or revokes the bearer token of the request.
 func (s *Server) Logout(r *http.Request, w http.ResponseWriter) error {
-	tok := ""
-	if h, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		tok = h
-	} else if c, err := r.Cookie(sessionCookie); err == nil {
-		tok = c.Value
-	}
+	tok := requestToken(r)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	if tok == "" {
 		return nil
@@ -213,6 +279,84 @@ type TokenOutput struct {
 	Name      string    `json:"name"`
 	ExpiresAt time.Time `json:"expires_at"`
 }
+
+// PasswordChangeInput is the body of POST /me/password.
+type PasswordChangeInput struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
+// Validate checks the new password.
+func (in *PasswordChangeInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.Current != "" && len(in.Current) <= 200, "current_password", "required")
+	c.Require(len(in.New) >= 10 && len(in.New) <= 200, "new_password", "at least 10 characters")
+	return c.Err()
+}
+
+// PasswordResetInput is the body of POST /users/{id}/password.
+type PasswordResetInput struct {
+	Password string `json:"password"`
+}
+
+// Validate checks the new password.
+func (in *PasswordResetInput) Validate() error {
+	var c niaga.Check
+	c.Require(len(in.Password) >= 10 && len(in.Password) <= 200, "password", "at least 10 characters")
+	return c.Err()
+}
+
+// ChangePassword checks the user's current password (a wrong one counts as
+// a failed sign-in of that source), sets the new one, which revokes every
+// session and API token of the user, and starts a fresh session for the
+// caller. Shared by the API and pages.
+func (s *Server) ChangePassword(r *http.Request, w http.ResponseWriter, actor *niaga.Actor, current, next string) (LoginOutput, error) {
+	ctx := r.Context()
+	u, err := s.db.User(ctx, actor.UserID)
+	if err != nil {
+		return LoginOutput{}, err
+	}
+	source := auth.SourceKey(clientIP(r))
+	now := time.Now()
+	th, err := s.db.LoginThrottleOf(ctx, u.Email, source, now)
+	if err != nil {
+		return LoginOutput{}, err
+	}
+	if now.Before(th.BlockedUntil) {
+		return LoginOutput{}, tooManyAttempts(w, th.BlockedUntil.Sub(now))
+	}
+	cred, err := s.db.CredentialsByEmail(ctx, u.Email)
+	if err != nil {
+		return LoginOutput{}, err
+	}
+	if !auth.CheckPassword(cred.PasswordHash, current) {
+		if _, err := s.db.LoginFailed(ctx, u.Email, source, auth.ThrottleDelay); err != nil {
+			return LoginOutput{}, err
+		}
+		return LoginOutput{}, niaga.Invalid("current_password", "wrong password")
+	}
+	if err := s.setPassword(ctx, actor, u.Email, next); err != nil {
+		return LoginOutput{}, err
+	}
+	return s.startSession(r, w, cred.User)
+}
+
+// setPassword hashes and stores a new password; the store revokes every
+// session and token of the user, and this instance forgets them at once.
+func (s *Server) setPassword(ctx context.Context, actor *niaga.Actor, email, password string) error {
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	id, err := s.db.SetPassword(ctx, actor, email, hash)
+	if err == nil {
+		s.forgetUser(id)
+	}
+	return err
+}
+
+// TokenID is the public id of a token (see store.TokenID).
+func TokenID(token string) int64 { return store.TokenID(auth.HashToken(token)) }
 
 // UserInput is the body of POST /users.
 type UserInput struct {
@@ -244,6 +388,15 @@ type VerifyInput struct {
 	Verified bool `json:"verified"`
 }
 
+// userByID reads the user named by the {id} path parameter.
+func (s *Server) userByID(c *Call) (niaga.User, error) {
+	id, err := c.ID("id")
+	if err != nil {
+		return niaga.User{}, err
+	}
+	return s.db.User(c, id)
+}
+
 func (s *Server) routeAccounts() {
 	admin := Only(niaga.RoleAdmin)
 	Handle(s, Route{Method: "POST", Path: "/api/v1/auth/login", ID: "login", Summary: "Sign in: returns a token and sets a session cookie", Tag: "auth", Policy: &Public},
@@ -259,6 +412,33 @@ func (s *Server) routeAccounts() {
 			err := s.db.CreateToken(c, store.Token{Hash: hash, UserID: c.Actor.UserID, Kind: "api", Name: in.Name, ExpiresAt: exp})
 			return TokenOutput{Token: tok, Name: in.Name, ExpiresAt: exp}, err
 		})
+	Handle(s, Route{Method: "GET", Path: "/api/v1/tokens", ID: "listTokens", Summary: "The signed-in user's sessions and API tokens (never their secrets)", Tag: "auth", Policy: &SignedIn},
+		func(c *Call, _ *NoBody) ([]store.TokenInfo, error) {
+			ts, err := s.db.Tokens(c, c.Actor.UserID, time.Now())
+			if cur := requestToken(c.R); cur != "" {
+				id := TokenID(cur)
+				for i := range ts {
+					ts[i].Current = ts[i].ID == id
+				}
+			}
+			return ts, err
+		})
+	Handle(s, Route{Method: "DELETE", Path: "/api/v1/tokens/{id}", ID: "revokeToken", Summary: "Revoke one of the signed-in user's sessions or API tokens", Tag: "auth", Policy: &SignedIn, Status: http.StatusNoContent},
+		func(c *Call, _ *NoBody) (struct{}, error) {
+			id, err := c.ID("id")
+			if err != nil {
+				return struct{}{}, err
+			}
+			if err := s.db.RevokeToken(c, c.Actor.UserID, id); err != nil {
+				return struct{}{}, err
+			}
+			s.forgetUser(c.Actor.UserID)
+			return struct{}{}, nil
+		})
+	Handle(s, Route{Method: "POST", Path: "/api/v1/me/password", ID: "changePassword", Summary: "Change one's password: revokes every session and API token, returns a fresh session", Tag: "auth", Policy: &SignedIn},
+		func(c *Call, in *PasswordChangeInput) (LoginOutput, error) {
+			return s.ChangePassword(c.R, c.W, c.Actor, in.Current, in.New)
+		})
 	Handle(s, Route{Method: "GET", Path: "/api/v1/provinces", ID: "listProvinces", Summary: "The 38 provinces with their time zones", Tag: "registry", Policy: &Public},
 		func(c *Call, _ *NoBody) ([]niaga.Province, error) { return niaga.Provinces(), nil })
 	Handle(s, Route{Method: "GET", Path: "/api/v1/commodities", ID: "listCommodities", Summary: "Commodities with base units and grades", Tag: "registry", Policy: &Public},
@@ -273,6 +453,36 @@ func (s *Server) routeAccounts() {
 			}
 			return s.db.CreateUser(c, c.Actor, store.NewUser{Email: in.Email, Name: in.Name, PasswordHash: hash, Role: in.Role, OrgID: in.OrgID, Lang: in.Lang})
 		})
+	Handle(s, Route{Method: "POST", Path: "/api/v1/users/{id}/password", ID: "resetPassword", Summary: "Set a user's password: revokes every session and API token of that user", Tag: "admin", Policy: &admin, Status: http.StatusNoContent},
+		func(c *Call, in *PasswordResetInput) (struct{}, error) {
+			u, err := s.userByID(c)
+			if err != nil {
+				return struct{}{}, err
+			}
+			if u.ID == c.Actor.UserID {
+				// One's own password changes with the current one (/me/password).
+				return struct{}{}, niaga.Invalid("id", "change your own password with /api/v1/me/password")
+			}
+			return struct{}{}, s.setPassword(c, c.Actor, u.Email, in.Password)
+		})
+	for _, active := range []bool{false, true} {
+		id, path, summary := "deactivateUser", "/deactivate", "Deactivate a user: their sessions and tokens stop working and they cannot sign in"
+		if active {
+			id, path, summary = "activateUser", "/activate", "Reactivate a deactivated user"
+		}
+		Handle(s, Route{Method: "POST", Path: "/api/v1/users/{id}" + path, ID: id, Summary: summary, Tag: "admin", Policy: &admin},
+			func(c *Call, _ *NoBody) (niaga.User, error) {
+				u, err := s.userByID(c)
+				if err != nil {
+					return u, err
+				}
+				if err := s.db.SetUserActive(c, c.Actor, u.ID, active); err != nil {
+					return u, err
+				}
+				s.forgetUser(u.ID)
+				return s.db.User(c, u.ID)
+			})
+	}
 	Handle(s, Route{Method: "GET", Path: "/api/v1/organizations", ID: "listOrganizations", Summary: "All organizations, optionally of one kind", Tag: "admin", Policy: &admin, Query: []string{"kind"}},
 		func(c *Call, _ *NoBody) ([]niaga.Organization, error) {
 			return s.db.Organizations(c, niaga.OrgKind(c.R.URL.Query().Get("kind")))

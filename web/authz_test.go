@@ -20,6 +20,8 @@ import (
 // checked inside handlers; TestOwnership covers it.
 var policy = map[string]string{
 	"openapi": "public", "login": "public", "logout": "signed-in", "me": "signed-in", "createToken": "signed-in",
+	"listTokens": "signed-in", "revokeToken": "signed-in", "changePassword": "signed-in",
+	"resetPassword": "admin", "deactivateUser": "admin", "activateUser": "admin",
 	"listProvinces": "public", "listCommodities": "public",
 	"listUsers": "admin", "createUser": "admin", "listOrganizations": "admin", "createOrganization": "admin",
 	"getOrganization": "signed-in", "verifyOrganization": "admin",

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"niaga"
 )
@@ -361,10 +363,31 @@ func otherLang(lang string) string {
 	return "en"
 }
 
-// localPath accepts only a path on this site as a redirect target.
+// localPath accepts only a path on this site as a redirect target, and
+// "/" for anything else. The target must parse as a bare absolute path
+// (no scheme, host or user), and neither it nor its unescaped form may hold
+// control characters, whitespace or backslashes, or start with "//":
+// browsers strip tabs and newlines and read "\" as "/", which turns
+// "/%09/evil.example" or "/\evil.example" into another site.
 func localPath(p string) string {
-	if p == "" || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
-		return "/"
+	const home = "/"
+	if p == "" || len(p) > 2000 || p[0] != '/' {
+		return home
+	}
+	unescaped, err := url.PathUnescape(p)
+	if err != nil {
+		return home
+	}
+	for _, s := range []string{p, unescaped} {
+		if strings.HasPrefix(s, "//") || strings.ContainsFunc(s, func(r rune) bool {
+			return r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) || r == utf8.RuneError
+		}) {
+			return home
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return home
 	}
 	return p
 }

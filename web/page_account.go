@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"niaga"
 	"niaga/auth"
@@ -48,7 +49,7 @@ func (s *Server) pageSignIn(c *PageCall) error {
 }
 
 func (s *Server) pageSignInPost(c *PageCall) error {
-	email := strings.TrimSpace(c.R.PostFormValue("email"))
+	email := niaga.NormalizeEmail(c.R.PostFormValue("email"))
 	password := c.R.PostFormValue("password")
 	next := localPath(c.R.PostFormValue("next"))
 	var check niaga.Check
@@ -171,4 +172,88 @@ func (s *Server) pageUserCreate(c *PageCall) error {
 		return s.pageUsers(c)
 	}
 	return c.Redirect("/admin/users", "flash.user_created")
+}
+
+// accountData is the signed-in user's own page: their password and their
+// sessions and API tokens.
+type accountData struct {
+	User     niaga.User
+	Tokens   []store.TokenInfo
+	Province string // for showing times in the user's zone
+}
+
+func (s *Server) pageAccount(c *PageCall) error {
+	u, err := s.db.User(c, c.Actor.UserID)
+	if err != nil {
+		return err
+	}
+	toks, err := s.db.Tokens(c, u.ID, time.Now())
+	if err != nil {
+		return err
+	}
+	if cur := requestToken(c.R); cur != "" {
+		id := TokenID(cur)
+		for i := range toks {
+			toks[i].Current = toks[i].ID == id
+		}
+	}
+	prov := "31"
+	if o, err := s.db.Organization(c, u.OrgID); err == nil {
+		prov = o.Province
+	}
+	return c.Render(0, "account", "account.title", accountData{User: u, Tokens: toks, Province: prov})
+}
+
+// pageAccountPassword changes the signed-in user's password: every session
+// and token of the user ends, and this browser gets a fresh session.
+func (s *Server) pageAccountPassword(c *PageCall) error {
+	in := PasswordChangeInput{Current: c.R.PostFormValue("current_password"), New: c.R.PostFormValue("new_password")}
+	err := in.Validate()
+	if err == nil {
+		_, err = s.ChangePassword(c.R, c.W, c.Actor, in.Current, in.New)
+	}
+	if err != nil {
+		c.Fail(err)
+		c.R.PostForm.Del("current_password") // never echo a password back
+		c.R.PostForm.Del("new_password")
+		return s.pageAccount(c)
+	}
+	return c.Redirect("/account", "flash.password_changed")
+}
+
+// pageAccountRevoke ends one of the user's sessions or API tokens.
+func (s *Server) pageAccountRevoke(c *PageCall) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	current := false
+	if cur := requestToken(c.R); cur != "" {
+		current = TokenID(cur) == id
+	}
+	if err := s.db.RevokeToken(c, c.Actor.UserID, id); err != nil {
+		return err
+	}
+	s.forgetUser(c.Actor.UserID)
+	if current {
+		return c.Redirect("/", "flash.signed_out")
+	}
+	return c.Redirect("/account", "flash.token_revoked")
+}
+
+// pageUserActive deactivates or reactivates a user (admin).
+func (s *Server) pageUserActive(c *PageCall) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	active := c.R.PostFormValue("active") == "true"
+	if err := s.db.SetUserActive(c, c.Actor, id, active); err != nil {
+		return err
+	}
+	s.forgetUser(id)
+	if active {
+		return c.Redirect("/admin/users", "flash.user_activated")
+	}
+	return c.Redirect("/admin/users", "flash.user_deactivated")
 }

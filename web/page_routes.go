@@ -38,12 +38,16 @@ func (s *Server) pageTable() []PageRoute {
 		{"POST", "/signin", &Public, s.pageSignInPost},
 		{"POST", "/signout", &SignedIn, s.pageSignOut},
 		{"POST", "/lang", &Public, s.pageLang},
+		{"GET", "/account", &SignedIn, s.pageAccount},
+		{"POST", "/account/password", &SignedIn, s.pageAccountPassword},
+		{"POST", "/account/tokens/{id}/revoke", &SignedIn, s.pageAccountRevoke},
 
 		{"GET", "/admin/organizations", &pageAdmin, s.pageOrgs},
 		{"POST", "/admin/organizations", &pageAdmin, s.pageOrgCreate},
 		{"POST", "/admin/organizations/{id}/verify", &pageAdmin, s.pageOrgVerify},
 		{"GET", "/admin/users", &pageAdmin, s.pageUsers},
 		{"POST", "/admin/users", &pageAdmin, s.pageUserCreate},
+		{"POST", "/admin/users/{id}/active", &pageAdmin, s.pageUserActive},
 
 		{"GET", "/prices", &Public, s.pagePrices},
 		{"GET", "/markets", &Public, s.pageMarkets},

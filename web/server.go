@@ -7,8 +7,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -30,22 +30,26 @@ type Config struct {
 	Replica *store.DB
 	// SecureCookies sets the Secure flag (behind TLS).
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (see ParseTrustedProxies); without them the client address
+	// is the direct peer.
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the routes and what handlers need. It keeps no state that
 // correctness depends on: caches and rate-limit buckets are safe to lose.
 type Server struct {
-	db     *store.DB
-	ro     *store.DB // reports and price history: the replica, or db
-	hub    *live.Hub
-	log    *slog.Logger
-	mux    *http.ServeMux
-	routes []*Route
-	secure bool
+	db      *store.DB
+	ro      *store.DB // reports and price history: the replica, or db
+	hub     *live.Hub
+	log     *slog.Logger
+	mux     *http.ServeMux
+	routes  []*Route
+	secure  bool
+	trusted []netip.Prefix
 
-	loginIP    *auth.Limiter
-	loginEmail *auth.Limiter
-	bidLimit   *auth.Limiter
+	loginIP  *auth.Limiter
+	bidLimit *auth.Limiter
 
 	background []func(context.Context)
 
@@ -56,12 +60,12 @@ type Server struct {
 // New builds the server and registers every route.
 func New(cfg Config) *Server {
 	s := &Server{
-		db:         cfg.DB,
-		log:        cfg.Logger,
-		mux:        http.NewServeMux(),
-		secure:     cfg.SecureCookies,
-		loginIP:    auth.NewLimiter(6*time.Second, 20),
-		loginEmail: auth.NewLimiter(12*time.Second, 5),
+		db:      cfg.DB,
+		log:     cfg.Logger,
+		mux:     http.NewServeMux(),
+		secure:  cfg.SecureCookies,
+		trusted: cfg.TrustedProxies,
+		loginIP: auth.NewLimiter(loginIPEvery, 20),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -103,6 +107,7 @@ func (s *Server) Handler() http.Handler {
 	h = securityHeaders(h)
 	h = s.recoverer(h)
 	h = s.accessLog(h)
+	h = s.withClientIP(h)
 	return h
 }
 
@@ -220,15 +225,6 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		next.ServeHTTP(w, r)
 	})
-}
-
-// clientIP is the remote address without port (rate-limit key).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func langOf(r *http.Request) string {

@@ -34,6 +34,8 @@ Usage:
   niaga user add         add a user        (--email --name --role --org --password)
   niaga user set-password                  (--email --password)
   niaga user token       print a new API token for a user (--email --name)
+  niaga user deactivate  deactivate a user: sessions and tokens stop working (--email)
+  niaga user activate    reactivate a user (--email)
   niaga audit verify     recompute the audit hash chain
   niaga backup --out F   consistent online copy of the SQLite database
   niaga restore --from F check a backup and put it in place of --db (server stopped; --force)
@@ -43,6 +45,7 @@ Common flags (or NIAGA_* environment variables):
   --db    SQLite file path or postgres:// URL (NIAGA_DB, default niaga.db)
   --addr  listen address (NIAGA_ADDR, default 127.0.0.1:8080)
   --sync  SQLite durability: normal (survives a killed process) or full (survives power loss) (NIAGA_SYNC)
+  --trusted-proxies  CIDRs/addresses of reverse proxies whose X-Forwarded-For is believed (NIAGA_TRUSTED_PROXIES)
 `
 
 func main() {
@@ -55,6 +58,7 @@ func main() {
 // config holds the flags shared by the subcommands.
 type config struct {
 	db, readDB, addr, sync, logLevel string
+	trustedProxies                   string
 	secure                           bool
 }
 
@@ -71,6 +75,7 @@ func (c *config) flags(fs *flag.FlagSet, dbDefault string) {
 	fs.StringVar(&c.addr, "addr", env("ADDR", "127.0.0.1:8080"), "listen address")
 	fs.StringVar(&c.sync, "sync", env("SYNC", "normal"), "SQLite durability: normal or full")
 	fs.StringVar(&c.logLevel, "log", env("LOG", "info"), "log level: debug, info, warn, error")
+	fs.StringVar(&c.trustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "comma-separated CIDRs or addresses of reverse proxies whose X-Forwarded-For is believed")
 	fs.BoolVar(&c.secure, "secure-cookies", env("SECURE_COOKIES", "") == "true", "mark cookies Secure (behind TLS)")
 }
 
@@ -190,6 +195,10 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		return err
 	}
 	log := c.logger()
+	trusted, err := web.ParseTrustedProxies(c.trustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	if isDemo && !strings.Contains(c.db, "://") {
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Remove(c.db + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -215,7 +224,7 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		}
 		defer closeLogged(replica, "read replica")
 	}
-	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure})
+	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure, TrustedProxies: trusted})
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
@@ -252,7 +261,7 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 
 func userCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("user: add, set-password or token")
+		return fmt.Errorf("user: add, set-password, token, deactivate or activate")
 	}
 	var c config
 	fs := flag.NewFlagSet("user "+args[0], flag.ExitOnError)
@@ -304,14 +313,26 @@ func userCmd(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := db.SetPassword(ctx, nil, *email, hash); err != nil {
+		if _, err := db.SetPassword(ctx, nil, *email, hash); err != nil {
 			return err
 		}
-		fmt.Println("password changed; sessions signed out")
+		fmt.Println("password changed; every session and API token of the user revoked")
+	case "deactivate", "activate":
+		cred, err := db.CredentialsByEmail(ctx, *email)
+		if err != nil {
+			return err
+		}
+		if err := db.SetUserActive(ctx, nil, cred.User.ID, args[0] == "activate"); err != nil {
+			return err
+		}
+		fmt.Printf("user %d %s %sd\n", cred.User.ID, cred.User.Email, args[0])
 	case "token":
 		cred, err := db.CredentialsByEmail(ctx, *email)
 		if err != nil {
 			return err
+		}
+		if !cred.User.Active {
+			return fmt.Errorf("user %s is deactivated", cred.User.Email)
 		}
 		tok, hash := auth.NewToken("nga_")
 		tname := *name
