@@ -94,14 +94,6 @@ func (l *streamLimits) acquire(addr string, user int64) (release func(), ok bool
 	}, true
 }
 
-// open counts the streams held from addr and by user (for tests and
-// diagnostics).
-func (l *streamLimits) open(addr string, user int64) (int, int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.addr[addr], l.user[user]
-}
-
 // maxEventIDLen is the length of the largest event id (int64).
 const maxEventIDLen = 19
 
