@@ -1,7 +1,10 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"maps"
 	"net/url"
 	"os"
@@ -130,4 +133,141 @@ func TestBackupRestorePostgres(t *testing.T) {
 	if !maps.Equal(got.counts, want) || got.head != wantHead {
 		t.Fatalf("restored %v head %s, want %v head %s", got.counts, got.head, want, wantHead)
 	}
+}
+
+// TestRestoreFailureKeepsTarget restores over a database left by a killed
+// process (its latest commit only in the -wal): every failed restore, a
+// damaged or truncated backup, a copy or a check that fails, leaves the
+// database and its WAL byte for byte as they were, still holding that
+// commit, and no temporary file behind; a good restore then replaces it.
+func TestRestoreFailureKeepsTarget(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	if _, err := demo.Seed(ctx, db, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	backup := filepath.Join(dir, "backup.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := db.TableCounts(ctx)
+
+	// The target: the backup, then one more commit that a killed process
+	// left only in the WAL (no checkpoint ran).
+	live := filepath.Join(dir, "live")
+	os.Mkdir(live, 0o700)
+	copyTo(t, backup, filepath.Join(live, "niaga.db"))
+	raw, err := sql.Open("sqlite3", "file:"+filepath.Join(live, "niaga.db")+"?_pragma=journal_mode(wal)&_pragma=wal_autocheckpoint(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetMaxOpenConns(1)
+	if _, err := raw.Exec("CREATE TABLE crash_marker (v TEXT); INSERT INTO crash_marker VALUES ('latest')"); err != nil {
+		t.Fatal(err)
+	}
+	srv := filepath.Join(dir, "srv")
+	os.Mkdir(srv, 0o700)
+	target := filepath.Join(srv, "niaga.db")
+	copyTo(t, filepath.Join(live, "niaga.db"), target)
+	copyTo(t, filepath.Join(live, "niaga.db-wal"), target+"-wal")
+	raw.Close()
+	if fi, err := os.Stat(target + "-wal"); err != nil || fi.Size() == 0 {
+		t.Fatalf("no WAL to protect: %v", err)
+	}
+	dbBytes, walBytes := readFile(t, target), readFile(t, target+"-wal")
+
+	truncated := filepath.Join(dir, "truncated.db")
+	os.WriteFile(truncated, readFile(t, backup)[:len(readFile(t, backup))/2], 0o600)
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, []byte("this is not a database"), 0o600)
+	fail := func(step string) func(string) error {
+		return func(s string) error {
+			if s == step {
+				return errors.New("injected failure after " + s)
+			}
+			return nil
+		}
+	}
+	cases := []struct {
+		name, from string
+		fault      func(string) error
+	}{
+		{"truncated backup", truncated, nil},
+		{"not a database", garbage, nil},
+		{"missing backup", filepath.Join(dir, "missing.db"), nil},
+		{"copy fails", backup, fail("copied")},
+		{"fails after the check", backup, fail("checked")},
+	}
+	for _, c := range cases {
+		undo := store.SetRestoreFaultForTest(c.fault)
+		err := store.Restore(ctx, c.from, target, true)
+		undo()
+		if err == nil {
+			t.Fatalf("%s: restore succeeded", c.name)
+		}
+		if !bytes.Equal(readFile(t, target), dbBytes) || !bytes.Equal(readFile(t, target+"-wal"), walBytes) {
+			t.Fatalf("%s: the target or its WAL changed (%v)", c.name, err)
+		}
+		if ents, _ := os.ReadDir(srv); len(ents) != 2 {
+			names := []string{}
+			for _, e := range ents {
+				names = append(names, e.Name())
+			}
+			t.Fatalf("%s: left %v", c.name, names)
+		}
+	}
+	// The database with its WAL still opens and holds the last commit.
+	check := filepath.Join(dir, "check")
+	os.Mkdir(check, 0o700)
+	copyTo(t, target, filepath.Join(check, "niaga.db"))
+	copyTo(t, target+"-wal", filepath.Join(check, "niaga.db-wal"))
+	if got := marker(t, filepath.Join(check, "niaga.db")); got != "latest" {
+		t.Fatalf("the last commit is gone: %q", got)
+	}
+
+	// A good restore replaces the database and drops the old WAL.
+	if err := store.Restore(ctx, backup, target, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(target + "-wal"); !os.IsNotExist(err) {
+		t.Fatalf("old WAL left beside the restored database: %v", err)
+	}
+	if got := marker(t, target); got != "" {
+		t.Fatalf("restored database has the old commit %q", got)
+	}
+	if got := openCounts(t, target); !maps.Equal(got.counts, want) {
+		t.Fatalf("restored %v, want %v", got.counts, want)
+	}
+}
+
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func copyTo(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.WriteFile(to, readFile(t, from), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// marker reads crash_marker ("" when the table is absent).
+func marker(t *testing.T, path string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v string
+	if err := db.QueryRow("SELECT v FROM crash_marker").Scan(&v); err != nil && !strings.Contains(err.Error(), "no such table") {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -83,3 +83,10 @@ func (db *DB) PlaceBidsTogetherForTest(reqs []BidRequest) ([]BidResult, []error)
 // SetAfterCommitHookForTest runs f in every transaction between its commit
 // and the publication of its events.
 func (db *DB) SetAfterCommitHookForTest(f func()) { db.afterCommitHook = f }
+
+// SetRestoreFaultForTest makes Restore fail after a step; the returned
+// function undoes it.
+func SetRestoreFaultForTest(f func(step string) error) func() {
+	restoreFaultHook = f
+	return func() { restoreFaultHook = nil }
+}

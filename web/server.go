@@ -53,6 +53,9 @@ type Server struct {
 
 	background []func(context.Context)
 
+	// streams counts open event streams per client address and user.
+	streams *streamLimits
+
 	openapiOnce sync.Once
 	openapi     []byte
 }
@@ -79,6 +82,7 @@ func New(cfg Config) *Server {
 		s.hub = live.NewHub()
 	}
 	s.db.SetHub(s.hub)
+	s.streams = newStreamLimits()
 	s.background = append(s.background, s.db.Listen)
 	s.routeSystem()
 	s.routeAccounts()

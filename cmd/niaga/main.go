@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -65,6 +66,14 @@ type config struct {
 func env(name, def string) string {
 	if v := os.Getenv("NIAGA_" + name); v != "" {
 		return v
+	}
+	return def
+}
+
+// envInt is an integer NIAGA_* variable, or def when unset or not a number.
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(env(name, "")); err == nil {
+		return n
 	}
 	return def
 }
@@ -191,6 +200,8 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		dbDefault = "niaga-demo.db"
 	}
 	c.flags(fs, dbDefault)
+	streamsPerAddr := fs.Int("streams-per-address", envInt("STREAMS_PER_ADDRESS", web.DefaultStreamsPerAddress), "open event streams one client address may hold (0: no limit; raise it for a venue behind one NAT)")
+	streamsPerUser := fs.Int("streams-per-user", envInt("STREAMS_PER_USER", web.DefaultStreamsPerUser), "open event streams one signed-in user may hold (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -225,6 +236,7 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		defer closeLogged(replica, "read replica")
 	}
 	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure, TrustedProxies: trusted})
+	srv.LimitStreams(*streamsPerAddr, *streamsPerUser)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err

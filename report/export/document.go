@@ -54,15 +54,6 @@ func R(bp int64) Value      { return Value{Kind: Ratio, N: bp} }
 func blank() Value          { return Value{Kind: Text} }
 func (v Value) isNum() bool { return v.Kind != Text }
 
-// Raw is the value as CSV writes it: digits without grouping, basis points
-// for ratios.
-func (v Value) Raw() string {
-	if v.Kind == Text {
-		return v.S
-	}
-	return strconv.FormatInt(v.N, 10)
-}
-
 // Format is the value as people read it in lang.
 func (v Value) Format(lang string) string {
 	if v.Dash && v.N == 0 && v.Kind != Text {

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"niaga/live"
+)
+
+// TestStreamPumpNilAndClosed: the stream loop survives a nil event (in the
+// backlog, first in the queue, or in the middle of a drained burst) and a
+// queue closed by the hub while events are still buffered (a dropped
+// watcher): it writes every event once, in order, and ends. Before, the
+// drain loop read e.ID of what it received without checking it.
+func TestStreamPumpNilAndClosed(t *testing.T) {
+	ev := func(id int64) *live.Event {
+		return &live.Event{ID: id, Topic: "lot:1", Kind: "bid", Data: []byte(`{}`)}
+	}
+	cases := []struct {
+		name    string
+		backlog []*live.Event
+		queue   []*live.Event
+		last    int64
+		want    string
+	}{
+		{"nil in the backlog", []*live.Event{ev(1), nil, ev(2)}, nil, 0, "1 2"},
+		{"nil first in the queue", nil, []*live.Event{nil, ev(5), ev(6)}, 0, "5 6"},
+		{"nil in a burst", []*live.Event{ev(1)}, []*live.Event{ev(2), nil, ev(3), nil}, 0, "1 2 3"},
+		{"closed with a burst queued", nil, []*live.Event{ev(4), ev(5), ev(6)}, 4, "5 6"},
+		{"duplicates of the backlog", []*live.Event{ev(7), ev(8)}, []*live.Event{ev(8), ev(7), ev(9)}, 0, "7 8 9"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ch := make(chan *live.Event, len(c.queue)+1)
+			for _, e := range c.queue {
+				ch <- e
+			}
+			close(ch) // the hub dropped the watcher
+			rec := httptest.NewRecorder()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			req := httptest.NewRequestWithContext(ctx, "GET", "/api/v1/lots/1/stream", nil)
+			done := make(chan any, 1)
+			go func() {
+				defer func() { done <- recover() }()
+				(&Server{}).pump(&Call{Context: ctx, R: req, W: rec}, http.NewResponseController(rec), c.backlog, ch, c.last)
+			}()
+			select {
+			case p := <-done:
+				if p != nil {
+					t.Fatalf("stream loop panicked: %v", p)
+				}
+			case <-ctx.Done():
+				t.Fatal("stream loop did not end on a closed queue")
+			}
+			var ids []string
+			for _, line := range strings.Split(rec.Body.String(), "\n") {
+				if id, ok := strings.CutPrefix(line, "id: "); ok {
+					ids = append(ids, id)
+				}
+			}
+			if got := strings.Join(ids, " "); got != c.want {
+				t.Fatalf("events %q, want %q", got, c.want)
+			}
+		})
+	}
+}
