@@ -430,7 +430,7 @@ func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64
 		if err := tx.Audit(actor, "deal.validate", "deal", dealID, before, map[string]any{"validation": status, "note": d.ValidationNote}); err != nil {
 			return err
 		}
-		return tx.emitMission(ctx, d.MissionID, "validation", PublicValidationEvent{DealID: dealID, Validation: status},
+		return tx.emitMission(ctx, d.MissionID, "validation", PublicValidationEvent{DealID: dealID},
 			StaffValidationEvent{DealID: dealID, Validation: status, ValidationNote: d.ValidationNote, ValidatedBy: d.ValidatedBy})
 	})
 	return out, err

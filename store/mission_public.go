@@ -49,10 +49,11 @@ type PublicDealEvent struct {
 	Count      int64      `json:"count"`
 }
 
-// PublicValidationEvent is the public "validation" event.
+// PublicValidationEvent is the public "validation" event: an entry was
+// checked, so the validated total moved. Whether it was validated or
+// disputed is the ledger's business.
 type PublicValidationEvent struct {
-	DealID     int64  `json:"deal_id"`
-	Validation string `json:"validation"`
+	DealID int64 `json:"deal_id"`
 }
 
 // StaffValidationEvent is the staff stream's "validation" event.

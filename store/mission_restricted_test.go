@@ -134,6 +134,9 @@ func TestMigrateParticipantApproval(t *testing.T) {
 			`"realized":0,"recorded_by":42,"recorded_org":3,"recorded_at":"2026-01-02T03:04:05Z"},"total_value":5000,"count":1}`
 		topic := store.MissionTopic(w.mission.ID)
 		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.Exec(ctx, "INSERT INTO events (topic, kind, data, at) VALUES ($1, $2, $3, $4)", topic, "validation", `{"deal_id":6,"validation":"disputed"}`, 1); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, "INSERT INTO events (topic, kind, data, at) VALUES ($1, $2, $3, $4)", topic, "deal", old, 1); err != nil {
 				return err
 			}
@@ -150,6 +153,10 @@ func TestMigrateParticipantApproval(t *testing.T) {
 		evs, err := db.EventsAfter(ctx, topic, 0, 1000)
 		if err != nil || len(evs) == 0 {
 			t.Fatal(evs, err)
+		}
+		var ve map[string]any
+		if err := json.Unmarshal(evs[len(evs)-2].Data, &ve); err != nil || evs[len(evs)-2].Kind != "validation" || len(ve) != 1 || ve["deal_id"] != 6.0 {
+			t.Errorf("migrated validation event: %s", evs[len(evs)-2].Data)
 		}
 		last := string(evs[len(evs)-1].Data)
 		for _, s := range []string{"NOTE-OLD", "REASON-OLD", "recorded_by", "recorded_org", `"note"`} {

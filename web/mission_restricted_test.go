@@ -70,7 +70,7 @@ func TestMissionPublicPathsHideLedger(t *testing.T) {
 		e.call("POST", fmt.Sprintf("/api/v1/deals/%d/reverse", wrong.ID), desk, map[string]string{"reason": reason}, 201, &rev)
 		stop := fmt.Sprintf(`"id":%d,`, rev.ID) // the reversing entry is the newest event
 
-		secrets := []string{note, valNote, reason, `"recorded_by"`, `"recorded_org"`, `"validated_by"`, `"validation_note"`, `"reason"`, `"note"`}
+		secrets := []string{note, valNote, reason, `"recorded_by"`, `"recorded_org"`, `"validated_by"`, `"validation_note"`, `"reason"`, `"note"`, `"disputed"`}
 		clean := func(what, body string) {
 			t.Helper()
 			for _, s := range secrets {

@@ -28,6 +28,8 @@ UPDATE events SET data = json_build_object(
     'total_value', data::json->'total_value',
     'count', data::json->'count')::text
 WHERE topic LIKE 'mission:%' AND kind = 'deal';
+UPDATE events SET data = json_build_object('deal_id', data::json->'deal_id')::text
+WHERE topic LIKE 'mission:%' AND kind = 'validation';
 
 -- +goose Down
 DELETE FROM events WHERE topic LIKE 'mission-staff:%';

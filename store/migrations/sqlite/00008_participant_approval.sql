@@ -28,6 +28,8 @@ UPDATE events SET data = json_object(
     'total_value', json_extract(data, '$.total_value'),
     'count', json_extract(data, '$.count'))
 WHERE topic LIKE 'mission:%' AND kind = 'deal';
+UPDATE events SET data = json_object('deal_id', json_extract(data, '$.deal_id'))
+WHERE topic LIKE 'mission:%' AND kind = 'validation';
 
 -- +goose Down
 DELETE FROM events WHERE topic LIKE 'mission-staff:%';
