@@ -100,7 +100,9 @@ func ParseLocal(province, date, clock string) (time.Time, error) {
 }
 
 // Participant is an organization registered to a mission in a delegation
-// (the province it comes with), verified by the running agency.
+// (the province it comes with), approved by that delegation's agency and
+// verified by the running agency. Contact is given only to the mission's
+// staff and the participant itself.
 type Participant struct {
 	ID         int64  `json:"id"`
 	MissionID  int64  `json:"mission_id"`
@@ -108,9 +110,19 @@ type Participant struct {
 	OrgName    string `json:"org_name"`
 	OrgKind    string `json:"org_kind"`
 	Delegation string `json:"delegation"` // province code
-	Contact    string `json:"contact"`
+	Contact    string `json:"contact,omitempty"`
+	Status     string `json:"status"` // pending, approved or refused
 	Verified   bool   `json:"verified"`
 }
+
+// Participation states: a business that joins a delegation waits for the
+// approval of that delegation's agency (or the mission's staff); until then
+// it is no participant for any restricted read.
+const (
+	ParticipantPending  = "pending"
+	ParticipantApproved = "approved"
+	ParticipantRefused  = "refused"
+)
 
 // MissionOffer is what a participant sells: capacity per month in the
 // commodity's base unit and an indicative price per base unit (0 = on request).

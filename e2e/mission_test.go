@@ -154,7 +154,7 @@ func TestBoardReconnects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts, err := s.DB.Participants(ctx, id)
+	parts, err := s.DB.Participants(ctx, nil, id)
 	if err != nil {
 		t.Fatal(err)
 	}

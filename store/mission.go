@@ -235,7 +235,7 @@ func (db *DB) fillMissionLists(ctx context.Context, out []MissionInfo, byID map[
 		return db.classify(err)
 	}
 	rows.Close()
-	rows, err = db.query(ctx, "SELECT mission_id, delegation, COUNT(*) FROM mission_participants GROUP BY mission_id, delegation")
+	rows, err = db.query(ctx, "SELECT mission_id, delegation, COUNT(*) FROM mission_participants WHERE status = 'approved' GROUP BY mission_id, delegation")
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func (db *DB) MissionInfo(ctx context.Context, id int64) (MissionInfo, error) {
 	if err != nil {
 		return mi, db.classify(err)
 	}
-	rows, err := db.query(ctx, "SELECT delegation, COUNT(*) FROM mission_participants WHERE mission_id = $1 GROUP BY delegation", id)
+	rows, err := db.query(ctx, "SELECT delegation, COUNT(*) FROM mission_participants WHERE mission_id = $1 AND status = 'approved' GROUP BY delegation", id)
 	if err != nil {
 		return mi, err
 	}
@@ -289,12 +289,19 @@ type authority struct {
 	organizer bool  // a user of the running agency
 	desk      bool  // may record deals for any participants (organizer or appointed desk)
 	validator bool  // may validate deals (organizer or appointed validator)
-	self      int64 // the actor's organization's participant id in the mission, 0 if none
+	self      int64 // the actor's organization's approved participant id in the mission, 0 if none
 	selfOK    bool  // that participant is verified
+	// delegationAgency is the province of the mission whose delegation the
+	// actor's agency approves ("" unless the actor is such an agency).
+	delegationAgency string
 }
 
 // staff reports whether the actor may manage the mission (admin or organizer).
 func (a authority) staff() bool { return a.admin || a.organizer }
+
+// missionStaff reports whether the actor works the mission: the admin, the
+// running agency, or an organization it appointed (desk, validator).
+func (a authority) missionStaff() bool { return a.staff() || a.desk || a.validator }
 
 func missionAuthority(ctx context.Context, q rowQuerier, m *niaga.Mission, actor *niaga.Actor) (authority, error) {
 	var a authority
@@ -321,9 +328,23 @@ func missionAuthority(ctx context.Context, q rowQuerier, m *niaga.Mission, actor
 		return a, err
 	}
 	rows.Close()
-	err = q.QueryRow(ctx, "SELECT id, verified FROM mission_participants WHERE mission_id = $1 AND org_id = $2", m.ID, actor.OrgID).Scan(&a.self, &a.selfOK)
+	// Only an approved participation counts: a pending or refused one reads
+	// nothing restricted.
+	err = q.QueryRow(ctx, "SELECT id, verified FROM mission_participants WHERE mission_id = $1 AND org_id = $2 AND status = $3",
+		m.ID, actor.OrgID, niaga.ParticipantApproved).Scan(&a.self, &a.selfOK)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return a, err
+	}
+	if actor.Role == niaga.RoleAgency {
+		var kind niaga.OrgKind
+		var prov string
+		err = q.QueryRow(ctx, "SELECT kind, province FROM organizations WHERE id = $1", actor.OrgID).Scan(&kind, &prov)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return a, err
+		}
+		if err == nil && kind == niaga.OrgAgency && m.Involves(prov) {
+			a.delegationAgency = prov
+		}
 	}
 	return a, nil
 }
@@ -359,8 +380,8 @@ func (db *DB) SetMissionStatus(ctx context.Context, actor *niaga.Actor, id int64
 		if err := tx.Audit(actor, "mission.status", "mission", id, map[string]any{"status": before}, map[string]any{"status": status}); err != nil {
 			return err
 		}
-		_, err = tx.Emit(ctx, MissionTopic(id), "status", map[string]any{"mission_id": id, "status": status, "at": tx.Now})
-		return err
+		ev := map[string]any{"mission_id": id, "status": status, "at": tx.Now}
+		return tx.emitMission(ctx, id, "status", ev, ev)
 	})
 	return out, err
 }

@@ -250,7 +250,7 @@ func (tx *Tx) archiveParticipants(ctx context.Context, ar *MissionArchive) ([]ni
 	for i := range ar.Participants {
 		ap := &ar.Participants[i]
 		parts[i] = niaga.Participant{MissionID: ar.Mission.ID, OrgID: ap.OrgID, OrgName: strings.TrimSpace(ap.Name), OrgKind: string(niaga.OrgBusiness),
-			Delegation: ap.Delegation, Contact: strings.TrimSpace(ap.Contact), Verified: true}
+			Delegation: ap.Delegation, Contact: strings.TrimSpace(ap.Contact), Status: niaga.ParticipantApproved, Verified: true}
 		if ap.OrgID != 0 {
 			o, err := tx.orgByID(ctx, ap.OrgID)
 			if err != nil || o.Kind != niaga.OrgBusiness {
@@ -279,9 +279,10 @@ func (tx *Tx) archiveParticipants(ctx context.Context, ar *MissionArchive) ([]ni
 	at := micros(tx.Now)
 	for i, p := range parts {
 		byOrg[p.OrgID] = i
-		rows[i] = []any{p.MissionID, p.OrgID, p.Delegation, p.Contact, true, 0, at, at}
+		rows[i] = []any{p.MissionID, p.OrgID, p.Delegation, p.Contact, true, 0, at, at, niaga.ParticipantApproved, 0, at}
 	}
-	err = tx.insertRows(ctx, "mission_participants", []string{"mission_id", "org_id", "delegation", "contact", "verified", "verified_by", "verified_at", "created_at"},
+	err = tx.insertRows(ctx, "mission_participants", []string{"mission_id", "org_id", "delegation", "contact", "verified", "verified_by", "verified_at", "created_at",
+		"status", "decided_by", "decided_at"},
 		rows, "id, org_id", func(r *sql.Rows) error {
 			var id, org int64
 			if err := r.Scan(&id, &org); err != nil {

@@ -142,8 +142,9 @@ func sameDeal(d *niaga.Deal, missionID int64, in *NewDeal) bool {
 		d.Kind == in.Kind && d.Quantity == in.Quantity && d.Value == in.Value && d.Note == strings.TrimSpace(in.Note)
 }
 
-// DealEvent is the payload of a mission stream's "deal" event: the entry
-// and the running figures right after it.
+// DealEvent is the payload of the staff stream's "deal" event: the whole
+// entry and the running figures right after it (the public stream carries
+// a PublicDealEvent).
 type DealEvent struct {
 	Deal       niaga.Deal `json:"deal"`
 	TotalValue int64      `json:"total_value"`
@@ -329,8 +330,8 @@ func missionTotals(ctx context.Context, q rowQuerier, missionID int64) (t dealTo
 // (as insertDeal returned them; the mission row is locked, so totals follow
 // commit order).
 func (tx *Tx) emitDeal(ctx context.Context, d niaga.Deal, t dealTotals) error {
-	_, err := tx.Emit(ctx, MissionTopic(d.MissionID), "deal", DealEvent{Deal: d, TotalValue: t.value, Count: t.count})
-	return err
+	return tx.emitMission(ctx, d.MissionID, "deal", PublicDealEvent{Deal: PublicDealOf(d), TotalValue: t.value, Count: t.count},
+		DealEvent{Deal: d, TotalValue: t.value, Count: t.count})
 }
 
 // ReverseDeal corrects a deal by a reversing entry: a new entry with the
@@ -434,8 +435,8 @@ func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64
 		if err := tx.Audit(actor, "deal.validate", "deal", dealID, before, map[string]any{"validation": status, "note": d.ValidationNote}); err != nil {
 			return err
 		}
-		_, err = tx.Emit(ctx, MissionTopic(d.MissionID), "validation", map[string]any{"deal_id": dealID, "validation": status})
-		return err
+		return tx.emitMission(ctx, d.MissionID, "validation", PublicValidationEvent{DealID: dealID},
+			StaffValidationEvent{DealID: dealID, Validation: status, ValidationNote: d.ValidationNote, ValidatedBy: d.ValidatedBy})
 	})
 	return out, err
 }
@@ -527,8 +528,9 @@ type FlowTotal struct {
 	Count int64  `json:"count"`
 }
 
-// MissionSummary is the live board of a mission. Counts are net: a
-// reversed deal and its reversing entry cancel out.
+// MissionSummary is the public live board of a mission. Counts are net: a
+// reversed deal and its reversing entry cancel out. Its entries are
+// PublicDeals: the summary carries nothing the ledger restricts.
 type MissionSummary struct {
 	Mission        niaga.Mission    `json:"mission"`
 	TotalValue     int64            `json:"total_value"`
@@ -540,7 +542,7 @@ type MissionSummary struct {
 	ByDirection    []FlowTotal      `json:"by_direction"`
 	SideProvince   string           `json:"side_province"` // the running agency's province
 	BySide         []GroupTotal     `json:"by_side"`       // sell, buy, invest, other as seen from SideProvince
-	Latest         []niaga.Deal     `json:"latest"`
+	Latest         []PublicDeal     `json:"latest"`
 	LastDealAt     time.Time        `json:"last_deal_at,omitzero"`
 	Delegations    map[string]int64 `json:"delegations"`
 }
@@ -589,10 +591,15 @@ func (db *DB) MissionSummary(ctx context.Context, missionID int64) (MissionSumma
 		if s.ByDirection, err = flowTotals(ctx, q, missionID); err != nil {
 			return err
 		}
-		if s.Latest, err = listDeals(ctx, q, "d.mission_id = $1 ORDER BY d.recorded_at DESC, d.id DESC LIMIT $2", missionID, latestDeals); err != nil {
+		latest, err := listDeals(ctx, q, "d.mission_id = $1 ORDER BY d.recorded_at DESC, d.id DESC LIMIT $2", missionID, latestDeals)
+		if err != nil {
 			return err
 		}
-		rows, err := q.Query(ctx, "SELECT delegation, COUNT(*) FROM mission_participants WHERE mission_id = $1 GROUP BY delegation", missionID)
+		s.Latest = make([]PublicDeal, len(latest))
+		for i, d := range latest {
+			s.Latest[i] = PublicDealOf(d)
+		}
+		rows, err := q.Query(ctx, "SELECT delegation, COUNT(*) FROM mission_participants WHERE mission_id = $1 AND status = 'approved' GROUP BY delegation", missionID)
 		if err != nil {
 			return err
 		}

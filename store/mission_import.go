@@ -365,7 +365,8 @@ func (im *importer) participants(ctx context.Context) error {
 			}
 			im.res.CreatedOrgs++
 		}
-		p := niaga.Participant{MissionID: im.m.ID, OrgID: orgID, OrgName: name, OrgKind: string(niaga.OrgBusiness), Delegation: prov, Contact: contact, Verified: verified}
+		p := niaga.Participant{MissionID: im.m.ID, OrgID: orgID, OrgName: name, OrgKind: string(niaga.OrgBusiness), Delegation: prov, Contact: contact,
+			Status: niaga.ParticipantApproved, Verified: verified} // the staff's import is their approval
 		if err := tx.insertParticipant(ctx, im.actor, &p); err != nil {
 			return err
 		}

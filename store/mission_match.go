@@ -682,7 +682,8 @@ func (tx *Tx) runSchedule(ctx context.Context, actor *niaga.Actor, missionID int
 	if err := tx.Audit(actor, "mission.schedule", "mission", missionID, nil, map[string]any{"params": p, "scheduled": len(assignments), "unscheduled": len(st.Unscheduled)}); err != nil {
 		return err
 	}
-	_, err = tx.Emit(ctx, MissionTopic(missionID), "schedule", map[string]any{"mission_id": missionID, "scheduled": len(assignments), "slots": len(slots)})
+	ev := map[string]any{"mission_id": missionID, "scheduled": len(assignments), "slots": len(slots)}
+	err = tx.emitMission(ctx, missionID, "schedule", ev, ev)
 	return err
 }
 

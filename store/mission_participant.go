@@ -10,11 +10,11 @@ import (
 	"niaga"
 )
 
-const participantCols = "p.id, p.mission_id, p.org_id, o.name, o.kind, p.delegation, p.contact, p.verified"
+const participantCols = "p.id, p.mission_id, p.org_id, o.name, o.kind, p.delegation, p.contact, p.status, p.verified"
 const participantFrom = " FROM mission_participants p JOIN organizations o ON o.id = p.org_id"
 
 func scanParticipant(s interface{ Scan(...any) error }, p *niaga.Participant) error {
-	return s.Scan(&p.ID, &p.MissionID, &p.OrgID, &p.OrgName, &p.OrgKind, &p.Delegation, &p.Contact, &p.Verified)
+	return s.Scan(&p.ID, &p.MissionID, &p.OrgID, &p.OrgName, &p.OrgKind, &p.Delegation, &p.Contact, &p.Status, &p.Verified)
 }
 
 func loadParticipant(ctx context.Context, q rowQuerier, id int64) (niaga.Participant, error) {
@@ -32,25 +32,48 @@ func (db *DB) Participant(ctx context.Context, id int64) (niaga.Participant, err
 	return p, db.classify(err)
 }
 
-// Participants lists a mission's participants by delegation and name.
-func (db *DB) Participants(ctx context.Context, missionID int64) ([]niaga.Participant, error) {
-	if _, err := db.Mission(ctx, missionID); err != nil {
-		return nil, err
-	}
-	rows, err := db.query(ctx, "SELECT "+participantCols+participantFrom+" WHERE p.mission_id = $1 ORDER BY p.delegation, o.name, p.id", missionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// Participants lists a mission's participants by delegation and name, as
+// the actor may see them. The mission's staff see every participant with
+// its contact. Others see the approved participants without contacts, their
+// own participation (with its contact) whatever its state, and an agency of
+// a delegation the participants waiting for its decision.
+func (db *DB) Participants(ctx context.Context, actor *niaga.Actor, missionID int64) ([]niaga.Participant, error) {
 	out := []niaga.Participant{}
-	for rows.Next() {
-		var p niaga.Participant
-		if err := scanParticipant(rows, &p); err != nil {
-			return nil, err
+	err := db.readSnapshot(ctx, func(q rowQuerier) error {
+		m, err := loadMission(ctx, q, missionID, "")
+		if err != nil {
+			return err
 		}
-		out = append(out, p)
-	}
-	return out, db.classify(rows.Err())
+		a, err := missionAuthority(ctx, q, &m, actor)
+		if err != nil {
+			return err
+		}
+		var ownOrg int64 = -1
+		if actor != nil {
+			ownOrg = actor.OrgID
+		}
+		rows, err := q.Query(ctx, "SELECT "+participantCols+participantFrom+" WHERE p.mission_id = $1 ORDER BY p.delegation, o.name, p.id", missionID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p niaga.Participant
+			if err := scanParticipant(rows, &p); err != nil {
+				return err
+			}
+			own := p.OrgID == ownOrg
+			if !a.missionStaff() && !own && p.Status != niaga.ParticipantApproved && p.Delegation != a.delegationAgency {
+				continue
+			}
+			if !a.missionStaff() && !own {
+				p.Contact = ""
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // NewParticipant registers an organization to a mission. A business
@@ -81,11 +104,13 @@ func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missi
 		if err != nil {
 			return err
 		}
+		status := niaga.ParticipantApproved // the staff's registration is their approval
 		if !a.staff() {
 			if actor.Role != niaga.RoleBusiness || (in.OrgID != 0 && in.OrgID != actor.OrgID) {
 				return niaga.Errorf(niaga.CodeForbidden, "a business registers only itself; the running agency registers others")
 			}
-			in.OrgID, in.Verified = actor.OrgID, false
+			// Joining a delegation waits for that delegation's agency.
+			in.OrgID, in.Verified, status = actor.OrgID, false, niaga.ParticipantPending
 		}
 		if m.Status == niaga.MissionClosed {
 			return niaga.Errorf(niaga.CodeConflict, "the mission is closed")
@@ -104,22 +129,29 @@ func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missi
 			return niaga.Invalid("delegation", "must be the host or a guest province of the mission")
 		}
 		out = niaga.Participant{MissionID: missionID, OrgID: o.ID, OrgName: o.Name, OrgKind: string(o.Kind), Delegation: in.Delegation,
-			Contact: strings.TrimSpace(in.Contact), Verified: in.Verified}
+			Contact: strings.TrimSpace(in.Contact), Status: status, Verified: in.Verified}
 		return tx.insertParticipant(ctx, actor, &out)
 	})
 	return out, err
 }
 
+// insertParticipant writes a participant in p.Status (pending unless said
+// otherwise); only an approved participant may be verified.
 func (tx *Tx) insertParticipant(ctx context.Context, actor *niaga.Actor, p *niaga.Participant) error {
-	var by, at int64
-	if p.Verified {
-		at = micros(tx.Now)
-		if actor != nil {
-			by = actor.UserID
-		}
+	var uid, by, at, decBy, decAt int64
+	if actor != nil {
+		uid = actor.UserID
 	}
-	id, err := tx.InsertID(ctx, `INSERT INTO mission_participants (mission_id, org_id, delegation, contact, verified, verified_by, verified_at, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, p.MissionID, p.OrgID, p.Delegation, p.Contact, p.Verified, by, at, micros(tx.Now))
+	if p.Status != niaga.ParticipantApproved {
+		p.Status, p.Verified = niaga.ParticipantPending, false
+	} else {
+		decBy, decAt = uid, micros(tx.Now)
+	}
+	if p.Verified {
+		by, at = uid, micros(tx.Now)
+	}
+	id, err := tx.InsertID(ctx, `INSERT INTO mission_participants (mission_id, org_id, delegation, contact, verified, verified_by, verified_at, created_at, status, decided_by, decided_at)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, p.MissionID, p.OrgID, p.Delegation, p.Contact, p.Verified, by, at, micros(tx.Now), p.Status, decBy, decAt)
 	if err != nil {
 		if niaga.ErrorCode(err) == niaga.CodeConflict {
 			return &niaga.Error{Code: niaga.CodeConflict, Message: "already registered to this mission", Fields: []niaga.FieldError{{Field: "org_id", Reason: "already registered"}}}
@@ -130,17 +162,19 @@ func (tx *Tx) insertParticipant(ctx context.Context, actor *niaga.Actor, p *niag
 	return tx.Audit(actor, "participant.register", "participant", id, nil, p)
 }
 
-// participantIn loads a participant and checks it belongs to the mission.
+// participantIn loads a participant and checks it belongs to the mission
+// and is approved (a pending participant is no participant yet).
 func participantIn(ctx context.Context, q rowQuerier, missionID, id int64, field string) (niaga.Participant, error) {
 	p, err := loadParticipant(ctx, q, id)
-	if niaga.ErrorCode(err) == niaga.CodeNotFound || (err == nil && p.MissionID != missionID) {
-		return p, niaga.Invalid(field, "not a participant of this mission")
+	if niaga.ErrorCode(err) == niaga.CodeNotFound || (err == nil && (p.MissionID != missionID || p.Status != niaga.ParticipantApproved)) {
+		return p, niaga.Invalid(field, "not an approved participant of this mission")
 	}
 	return p, err
 }
 
 // VerifyParticipant marks a participant verified (or not): the running
-// agency checks who came with each delegation.
+// agency checks who came with each delegation. The running agency may also
+// approve participation, so verifying a participant approves it.
 func (db *DB) VerifyParticipant(ctx context.Context, actor *niaga.Actor, id int64, verified bool) (niaga.Participant, error) {
 	var out niaga.Participant
 	err := db.InTx(ctx, func(tx *Tx) error {
@@ -163,10 +197,17 @@ func (db *DB) VerifyParticipant(ctx context.Context, actor *niaga.Actor, id int6
 			verified, actor.UserID, micros(tx.Now), id); err != nil {
 			return err
 		}
-		before := p.Verified
+		before := map[string]any{"verified": p.Verified, "status": p.Status}
+		if verified && p.Status != niaga.ParticipantApproved {
+			if _, err := tx.Exec(ctx, "UPDATE mission_participants SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4",
+				niaga.ParticipantApproved, actor.UserID, micros(tx.Now), id); err != nil {
+				return err
+			}
+			p.Status = niaga.ParticipantApproved
+		}
 		p.Verified = verified
 		out = p
-		return tx.Audit(actor, "participant.verify", "participant", id, map[string]bool{"verified": before}, map[string]bool{"verified": verified})
+		return tx.Audit(actor, "participant.verify", "participant", id, before, map[string]any{"verified": verified, "status": p.Status})
 	})
 	return out, err
 }

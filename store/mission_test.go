@@ -178,7 +178,7 @@ func TestMissionParticipants(t *testing.T) {
 		if err := db.AddNeed(ctx, w.agency, w.mission.ID, &n); err != nil || n.Grade != "" {
 			t.Fatal(n, err) // the desk adds for a participant
 		}
-		ps, err := db.Participants(ctx, w.mission.ID)
+		ps, err := db.Participants(ctx, w.agency, w.mission.ID)
 		if err != nil || len(ps) != 4 || ps[0].Delegation != "35" {
 			t.Fatal(ps, err)
 		}
@@ -708,7 +708,7 @@ func TestMissionImportRows(t *testing.T) {
 		w := newTrip(t, db)
 		ctx := w.ctx
 		count := func() int {
-			ps, err := db.Participants(ctx, w.mission.ID)
+			ps, err := db.Participants(ctx, w.agency, w.mission.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -201,7 +201,7 @@ func (db *DB) MissionReport(ctx context.Context, id int64) (report.Mission, erro
 		if err := q.QueryRow(ctx, "SELECT name, province FROM organizations WHERE id = $1", m.AgencyID).Scan(&r.AgencyName, &r.SideProvince); err != nil {
 			return err
 		}
-		rows, err := q.Query(ctx, "SELECT delegation, COUNT(*) FROM mission_participants WHERE mission_id = $1 GROUP BY delegation", id)
+		rows, err := q.Query(ctx, "SELECT delegation, COUNT(*) FROM mission_participants WHERE mission_id = $1 AND status = 'approved' GROUP BY delegation", id)
 		if err != nil {
 			return err
 		}

@@ -536,7 +536,7 @@ func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
 	span := g.spec.Start.AddDate(g.spec.Years, 0, 0).Sub(g.spec.Start)
 	mb := newBulk(tx, "missions", "id, title, host_province, venue, agency_id, opens_at, closes_at, target_value, status, request_ttl, created_by, created_at")
 	gb := newBulk(tx, "mission_guests", "mission_id, province", mb)
-	pb := newBulk(tx, "mission_participants", "id, mission_id, org_id, delegation, contact, verified, verified_by, verified_at, created_at", mb)
+	pb := newBulk(tx, "mission_participants", "id, mission_id, org_id, delegation, contact, verified, verified_by, verified_at, created_at, status, decided_by, decided_at", mb)
 	db := newBulk(tx, "deals", `id, mission_id, seller_id, buyer_id, seller_province, buyer_province, commodity, kind, quantity, value, note, reverses, reason,
 		validation, validated_by, validated_at, validation_note, recorded_by, recorded_org, recorded_at`, pb)
 	rb := newBulk(tx, "deal_realizations", "id, deal_id, amount, note, recorded_by, recorded_at", db)
@@ -584,7 +584,7 @@ func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
 			for _, org := range g.businesses[p][:min(count, len(g.businesses[p]))] {
 				pid := g.id("mission_participants")
 				parts = append(parts, part{pid, p})
-				if err := pb.add(ctx, pid, id, org, p, "", true, g.uid, micros(opens), micros(opens.AddDate(0, 0, -7))); err != nil {
+				if err := pb.add(ctx, pid, id, org, p, "", true, g.uid, micros(opens), micros(opens.AddDate(0, 0, -7)), niaga.ParticipantApproved, g.uid, micros(opens.AddDate(0, 0, -7))); err != nil {
 					return 0, err
 				}
 			}

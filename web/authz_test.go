@@ -44,7 +44,7 @@ var policy = map[string]string{
 	"getSchedule": "signed-in", "participantAgenda": "signed-in",
 	"listDeals": "signed-in", "recordDeal": "admin,agency,business", "getDeal": "signed-in", "reverseDeal": "admin,agency,business",
 	"validateDeal": "admin,agency", "recordRealization": "admin,agency,business", "missionFollowUp": "signed-in",
-	"missionSummary": "public", "missionStream": "public", "listAgreements": "public", "createAgreement": "admin,agency",
+	"missionSummary": "public", "missionStream": "public", "missionStaffStream": "signed-in", "decideParticipant": "admin,agency", "listAgreements": "public", "createAgreement": "admin,agency",
 	"requestFinancing": "admin,agency,business", "listFinancing": "signed-in", "getFinancing": "signed-in",
 	"answerFinancing": "bank", "withdrawFinancing": "admin,agency,business",
 

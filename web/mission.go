@@ -76,13 +76,13 @@ func (s *Server) routeMissions() {
 		})
 
 	// Delegations, offers and needs.
-	Handle(s, Route{Method: "GET", Path: "/api/v1/missions/{id}/participants", ID: "listParticipants", Summary: "The mission's participants by delegation", Tag: tag, Policy: &SignedIn},
+	Handle(s, Route{Method: "GET", Path: "/api/v1/missions/{id}/participants", ID: "listParticipants", Summary: "The mission's participants by delegation (contacts for the mission's staff and the participant itself; pending ones for staff, themselves and their delegation's agency)", Tag: tag, Policy: &SignedIn},
 		func(c *Call, _ *NoBody) ([]niaga.Participant, error) {
 			id, err := c.ID("id")
 			if err != nil {
 				return nil, err
 			}
-			return s.db.Participants(c, id)
+			return s.db.Participants(c, c.Actor, id)
 		})
 	Handle(s, Route{Method: "POST", Path: "/api/v1/missions/{id}/participants", ID: "registerParticipant", Summary: "Register to a delegation (a business itself; the running agency any business)", Tag: tag, Policy: &actors, Status: http.StatusCreated},
 		func(c *Call, in *ParticipantInput) (niaga.Participant, error) {
@@ -99,6 +99,14 @@ func (s *Server) routeMissions() {
 				return niaga.Participant{}, err
 			}
 			return s.db.VerifyParticipant(c, c.Actor, id, in.Verified)
+		})
+	Handle(s, Route{Method: "POST", Path: "/api/v1/participants/{id}/decision", ID: "decideParticipant", Summary: "Approve or refuse joining a delegation (the agency of that delegation's province, the running agency or the admin)", Tag: tag, Policy: &staff},
+		func(c *Call, in *ParticipantDecisionInput) (niaga.Participant, error) {
+			id, err := c.ID("id")
+			if err != nil {
+				return niaga.Participant{}, err
+			}
+			return s.db.DecideParticipant(c, c.Actor, id, in.Decision == niaga.ParticipantApproved)
 		})
 	Handle(s, Route{Method: "PUT", Path: "/api/v1/participants/{id}/unavailability", ID: "setUnavailability", Summary: "Replace the local times a participant cannot meet", Tag: tag, Policy: &SignedIn},
 		func(c *Call, in *UnavailabilityInput) ([]store.TimeSpan, error) {
@@ -402,6 +410,18 @@ func (s *Server) routeMissions() {
 			}
 			return s.Stream(c, store.MissionTopic(id))
 		})
+	HandleRaw(s, Route{Method: "GET", Path: "/api/v1/missions/{id}/staff/stream", ID: "missionStaffStream", Summary: "Server-sent events of the mission with whole ledger entries (the mission's staff); resumable with Last-Event-ID", Tag: tag, Policy: &SignedIn,
+		Query: []string{"last_event_id"}, Headers: []string{"Last-Event-ID"}, Produces: "text/event-stream"},
+		func(c *Call) error {
+			id, err := c.ID("id")
+			if err != nil {
+				return err
+			}
+			if err := s.db.CanWatchMissionStaff(c, c.Actor, id); err != nil {
+				return err
+			}
+			return s.Stream(c, store.MissionStaffTopic(id))
+		})
 
 	// Agreements and financing.
 	Handle(s, Route{Method: "GET", Path: "/api/v1/missions/{id}/agreements", ID: "listAgreements", Summary: "MoUs and cooperation agreements signed at the mission", Tag: tag, Policy: &Public},
@@ -594,7 +614,10 @@ func (s *Server) summaryOut(c *Call, sum store.MissionSummary, now time.Time) (S
 		ValidatedValue: sum.ValidatedValue, RealizedValue: sum.RealizedValue,
 		SideProvince: sum.SideProvince, Delegations: sum.Delegations,
 		ByCommodity: []BoardTotal{}, ByKind: []BoardTotal{}, BySide: []BoardTotal{}, ByDirection: []BoardFlow{},
-		Latest: dealsOut(sum.Latest, host, lang),
+		Latest: []PublicDealOut{},
+	}
+	for _, d := range sum.Latest {
+		out.Latest = append(out.Latest, PublicDealOut{PublicDeal: d, ValueDisplay: niaga.FormatRupiah(d.Value, lang), RecordedLocal: niaga.LocalTime(d.RecordedAt, host, "15:04")})
 	}
 	if m.TargetValue > 0 {
 		out.ProgressBP = progressBP(sum.TotalValue, m.TargetValue)

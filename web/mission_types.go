@@ -116,6 +116,18 @@ func (in *ParticipantInput) Validate() error {
 	return c.Err()
 }
 
+// ParticipantDecisionInput approves or refuses joining a delegation.
+type ParticipantDecisionInput struct {
+	Decision string `json:"decision"` // approved or refused
+}
+
+// Validate checks the decision.
+func (in *ParticipantDecisionInput) Validate() error {
+	var c niaga.Check
+	c.Require(in.Decision == niaga.ParticipantApproved || in.Decision == niaga.ParticipantRefused, "decision", "must be approved or refused")
+	return c.Err()
+}
+
 // LocalSpan is a span of local clock times on the mission day, e.g.
 // {"start":"12:00","end":"13:00"}.
 type LocalSpan struct {
@@ -342,6 +354,14 @@ type DealOut struct {
 	RecordedLocal string `json:"recorded_local"` // e.g. "18:30 WITA"
 }
 
+// PublicDealOut is a ledger entry as the public board shows it, with its
+// display value and local time.
+type PublicDealOut struct {
+	store.PublicDeal
+	ValueDisplay  string `json:"value_display"`
+	RecordedLocal string `json:"recorded_local"` // e.g. "18:30 WITA"
+}
+
 // DealReverseInput corrects a deal.
 type DealReverseInput struct {
 	Reason string `json:"reason"`
@@ -440,8 +460,8 @@ type SummaryOut struct {
 	ByDirection    []BoardFlow         `json:"by_direction"`
 	SideProvince   string              `json:"side_province"`
 	BySide         []BoardTotal        `json:"by_side"`
-	Latest         []DealOut           `json:"latest"`
-	Delegations    map[string]int64    `json:"delegations"`
+	Latest         []PublicDealOut     `json:"latest"`
+	Delegations    map[string]int64    `json:"delegations"` // approved participants per province
 }
 
 // AgreementInput records an MoU or PKS.

@@ -49,10 +49,10 @@ func TestPageMissionFlows(t *testing.T) {
 	}
 	p = biz.post(mp+"/register", url.Values{"delegation": {"35"}, "contact": {"024-555-0123"}})
 	expectFlash(t, "register", p, "Pendaftaran tersimpan.")
-	if !strings.Contains(p.Text("#register"), "menunggu verifikasi") {
+	if !strings.Contains(p.Text("#register"), "menunggu persetujuan") {
 		t.Fatalf("registration state: %q", p.Text("#register"))
 	}
-	parts, _ := e.DB.Participants(t.Context(), mid)
+	parts, _ := e.DB.Participants(t.Context(), &niaga.Actor{Role: niaga.RoleAdmin}, mid)
 	var self niaga.Participant
 	for _, pp := range parts {
 		if pp.OrgID == e.Data.Users["pembeli@niaga.id"].OrgID {

@@ -20,8 +20,12 @@ import (
 type MissionView struct {
 	Info  store.MissionInfo
 	Staff bool               // admin or the running agency
-	Self  *niaga.Participant // the viewer's organization's participation
-	Parts []niaga.Participant
+	Self  *niaga.Participant // the viewer's organization's approved participation
+	Own   *niaga.Participant // the viewer's organization's participation in any state
+	// Delegation is the province whose delegation the viewer's agency
+	// approves ("" unless it is an agency of the mission's provinces).
+	Delegation string
+	Parts      []niaga.Participant // as the viewer may see them
 }
 
 func (s *Server) loadMission(c *PageCall) (*MissionView, error) {
@@ -35,13 +39,21 @@ func (s *Server) loadMission(c *PageCall) (*MissionView, error) {
 	}
 	mv := &MissionView{Info: info}
 	mv.Staff = c.Actor.Is(niaga.RoleAdmin) || c.Actor.Is(niaga.RoleAgency) && c.Actor.OrgID == info.AgencyID
-	if mv.Parts, err = s.db.Participants(c, id); err != nil {
+	if mv.Parts, err = s.db.Participants(c, c.Actor, id); err != nil {
 		return nil, err
 	}
 	if c.Actor != nil {
 		for i := range mv.Parts {
 			if mv.Parts[i].OrgID == c.Actor.OrgID {
-				mv.Self = &mv.Parts[i]
+				mv.Own = &mv.Parts[i]
+				if mv.Own.Status == niaga.ParticipantApproved {
+					mv.Self = mv.Own
+				}
+			}
+		}
+		if c.Actor.Is(niaga.RoleAgency) {
+			if o, err := s.db.Organization(c, c.Actor.OrgID); err == nil && o.Kind == niaga.OrgAgency && info.Involves(o.Province) {
+				mv.Delegation = o.Province
 			}
 		}
 	}
@@ -126,10 +138,10 @@ func (s *Server) pageMission(c *PageCall) error {
 		if d.Businesses, err = s.db.Organizations(c, niaga.OrgBusiness); err != nil {
 			return err
 		}
-		for _, p := range mv.Parts {
-			if !p.Verified {
-				d.Pending++
-			}
+	}
+	for _, p := range mv.Parts {
+		if mv.Staff && !p.Verified || mv.Delegation == p.Delegation && p.Status == niaga.ParticipantPending {
+			d.Pending++
 		}
 	}
 	return c.Render(0, "mission", "mission.title", d, func(v *view) { v.Title = mv.Info.Title })
@@ -181,10 +193,35 @@ func (s *Server) pageParticipants(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	if !mv.Staff {
-		return niaga.Errorf(niaga.CodeForbidden, "the participant list is for the running agency")
+	if !mv.Staff && mv.Delegation == "" {
+		return niaga.Errorf(niaga.CodeForbidden, "the participant list is for the running agency and the delegations' agencies")
+	}
+	if !mv.Staff { // an agency of a delegation decides on its own delegation
+		var own []niaga.Participant
+		for _, p := range mv.Parts {
+			if p.Delegation == mv.Delegation {
+				own = append(own, p)
+			}
+		}
+		mv.Parts = own
 	}
 	return c.Render(0, "participants", "participants.title", participantsData{mv})
+}
+
+// pageParticipantDecide approves or refuses joining a delegation.
+func (s *Server) pageParticipantDecide(c *PageCall) error {
+	mv, err := s.loadMission(c)
+	if err != nil {
+		return err
+	}
+	pid, err := c.ID("pid")
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.DecideParticipant(c, c.Actor, pid, c.R.PostFormValue("decision") == niaga.ParticipantApproved); err != nil {
+		return err
+	}
+	return c.Redirect(mv.path("/participants"), "flash.saved")
 }
 
 func (s *Server) pageParticipantVerify(c *PageCall) error {

@@ -81,6 +81,7 @@ func (s *Server) pageTable() []PageRoute {
 		{"POST", "/missions/{id}/register", &pageMission, s.pageRegister},
 		{"GET", "/missions/{id}/participants", &pageAgency, s.pageParticipants},
 		{"POST", "/missions/{id}/participants/{pid}/verify", &pageAgency, s.pageParticipantVerify},
+		{"POST", "/missions/{id}/participants/{pid}/decision", &pageAgency, s.pageParticipantDecide},
 		{"GET", "/missions/{id}/listings", &SignedIn, s.pageListings},
 		{"POST", "/missions/{id}/listings", &pageMission, s.pageListingAdd},
 		{"GET", "/missions/{id}/matches", &pageMission, s.pageMatches},
