@@ -43,36 +43,43 @@ const (
 
 // Lot is a seller's offering in a session.
 type Lot struct {
-	ID               int64     `json:"id"`
-	SessionID        int64     `json:"session_id"`
-	MarketID         int64     `json:"market_id"`
-	SellerOrgID      int64     `json:"seller_org_id"`
-	SellerName       string    `json:"seller_name"`
-	Commodity        string    `json:"commodity"`
-	Grade            string    `json:"grade"`
-	Quantity         int64     `json:"quantity"`
-	Unit             string    `json:"unit"`
-	Province         string    `json:"province"` // the market's province
-	Origin           string    `json:"origin"`
-	WarehouseReceipt string    `json:"warehouse_receipt"`
-	DeliveryTerms    string    `json:"delivery_terms"`
-	Mechanism        string    `json:"mechanism"`
-	Reserve          int64     `json:"reserve"`   // per unit
-	Increment        int64     `json:"increment"` // english
-	DutchStart       int64     `json:"dutch_start,omitempty"`
-	DutchStep        int64     `json:"dutch_step,omitempty"`
-	DutchTickMs      int64     `json:"dutch_tick_ms,omitempty"`
-	Status           string    `json:"status"`
-	Reason           string    `json:"reason,omitempty"`
-	State            string    `json:"state"` // derived: pending, rejected, upcoming, open, closed
-	StartsAt         time.Time `json:"starts_at"`
-	EndsAt           time.Time `json:"ends_at"` // moves with soft-close extensions
-	Extensions       int64     `json:"extensions"`
-	SoftCloseSec     int64     `json:"soft_close_seconds"`
+	ID               int64  `json:"id"`
+	SessionID        int64  `json:"session_id"`
+	MarketID         int64  `json:"market_id"`
+	SellerOrgID      int64  `json:"seller_org_id"`
+	SellerName       string `json:"seller_name"`
+	Commodity        string `json:"commodity"`
+	Grade            string `json:"grade"`
+	Quantity         int64  `json:"quantity"`
+	Unit             string `json:"unit"`
+	Province         string `json:"province"` // the market's province
+	Origin           string `json:"origin"`
+	WarehouseReceipt string `json:"warehouse_receipt"`
+	DeliveryTerms    string `json:"delivery_terms"`
+	Mechanism        string `json:"mechanism"`
+	Reserve          int64  `json:"reserve"`   // per unit
+	Increment        int64  `json:"increment"` // english
+	DutchStart       int64  `json:"dutch_start,omitempty"`
+	DutchStep        int64  `json:"dutch_step,omitempty"`
+	DutchTickMs      int64  `json:"dutch_tick_ms,omitempty"`
+	// Guarantee is the lot's fixed guarantee (uang jaminan) in Rupiah,
+	// announced before bidding: a buyer's free deposit must cover it (with
+	// the guarantees of the buyer's other open positions) to bid, and the
+	// winner's is locked until settlement. See docs/deposits.md.
+	Guarantee    int64     `json:"guarantee"`
+	Status       string    `json:"status"`
+	Reason       string    `json:"reason,omitempty"`
+	State        string    `json:"state"` // derived: pending, rejected, upcoming, open, closed
+	StartsAt     time.Time `json:"starts_at"`
+	EndsAt       time.Time `json:"ends_at"` // moves with soft-close extensions
+	Extensions   int64     `json:"extensions"`
+	SoftCloseSec int64     `json:"soft_close_seconds"`
 	// Price is the best visible price per unit: the english current price,
 	// the dutch clock price, the award price once closed; 0 while sealed.
-	Price     int64 `json:"price"`
-	MinNext   int64 `json:"min_next,omitempty"`
+	Price   int64 `json:"price"`
+	MinNext int64 `json:"min_next,omitempty"`
+	// BidCount counts bids; on sealed and call lots it stays 0 until the
+	// close (the count of bids and revisions is secret while bidding).
 	BidCount  int64 `json:"bid_count"`
 	LeaderOrg int64 `json:"leader_org_id,omitempty"`
 	// Winner and award, once closed.
@@ -148,7 +155,7 @@ type DepositAccount struct {
 	OrgID     int64 `json:"org_id"`
 	Balance   int64 `json:"balance"`   // deposited − refunded − forfeited
 	Locked    int64 `json:"locked"`    // held for won contracts until settlement
-	Committed int64 `json:"committed"` // ratio × value of open bids
+	Committed int64 `json:"committed"` // the guarantees of the lots where the buyer holds an open position
 	Free      int64 `json:"free"`      // balance − locked
 	Forfeited int64 `json:"forfeited"`
 }

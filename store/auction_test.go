@@ -90,6 +90,28 @@ func (m *market) lot(t *testing.T, in store.LotInput) niaga.Lot {
 
 func code(err error) niaga.Code { return niaga.ErrorCode(err) }
 
+// buyerWith adds a verified buyer with deposit at the market.
+func (m *market) buyerWith(t *testing.T, deposit int64) *niaga.Actor {
+	t.Helper()
+	ctx := context.Background()
+	o := &niaga.Organization{Name: fmt.Sprintf("Pembeli %d", len(m.buyers)), Kind: niaga.OrgBusiness, Province: "33", Verified: true}
+	if err := m.db.CreateOrganization(ctx, nil, o); err != nil {
+		t.Fatal(err)
+	}
+	u, err := m.db.CreateUser(ctx, nil, store.NewUser{Email: fmt.Sprintf("buyer-%d@x.id", o.ID), Name: o.Name, PasswordHash: "x", Role: niaga.RoleBusiness, OrgID: o.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deposit > 0 {
+		if _, err := m.db.RecordDeposit(ctx, m.organizer, m.market.ID, store.DepositInput{OrgID: o.ID, Kind: "deposit", Amount: deposit}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := &niaga.Actor{UserID: u.ID, OrgID: o.ID, Role: niaga.RoleBusiness}
+	m.buyers = append(m.buyers, b)
+	return b
+}
+
 func TestAuctionFlow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -110,8 +132,15 @@ func TestAuctionFlow(t *testing.T) {
 				t.Fatalf("min not reported: %v", err)
 			}
 		}
-		// 10 % of 10 000 kg × Rp 25 000 = Rp 25 000 000 > Rp 20 000 000 deposit.
-		if _, err := bid(b0, store.BidInput{MaxPrice: 25000}, ""); code(err) != niaga.CodeInsufficientDeposit {
+		// The guarantee is 10 % of 10 000 kg × Rp 10 000 (the reserve) =
+		// Rp 10 000 000, whatever the bid: a buyer with Rp 9 000 000 free is
+		// refused even at the reserve, one with Rp 20 000 000 may bid a
+		// maximum whose ratio value is far above its deposit.
+		if l.Guarantee != 10_000_000 {
+			t.Fatalf("guarantee %d", l.Guarantee)
+		}
+		small := m.buyerWith(t, 9_000_000)
+		if _, err := bid(small, store.BidInput{Price: 10000}, ""); code(err) != niaga.CodeInsufficientDeposit {
 			t.Fatalf("deposit: %v", err)
 		}
 		r, err := bid(b0, store.BidInput{Price: 10000, MaxPrice: 12000}, "k1")
@@ -168,7 +197,7 @@ func TestAuctionFlow(t *testing.T) {
 			t.Fatal(cs, err)
 		}
 		c := cs[0]
-		if c.Value != 121_000_000 || c.BuyerFee != 605_000 || c.DepositLocked != 12_100_000 || c.Status != niaga.ContractAwaitingPayment {
+		if c.Value != 121_000_000 || c.BuyerFee != 605_000 || c.DepositLocked != 10_000_000 || c.Status != niaga.ContractAwaitingPayment {
 			t.Fatalf("contract %+v", c)
 		}
 		// Settlement: the buyer may not confirm payment; the organizer does.
@@ -218,7 +247,7 @@ func TestSealedDutchCallAndDefault(t *testing.T) {
 			}
 		}
 		view, _ := db.Lot(ctx, m.organizer, s.ID, time.Now())
-		if view.Price != 0 || view.LeaderOrg != 0 || view.BidCount != 3 {
+		if view.Price != 0 || view.LeaderOrg != 0 || view.BidCount != 0 {
 			t.Fatalf("sealed lot leaks: %+v", view)
 		}
 		if bids, _ := db.Bids(ctx, m.organizer, s.ID, time.Now()); len(bids) != 0 {
@@ -230,7 +259,7 @@ func TestSealedDutchCallAndDefault(t *testing.T) {
 		end := s.EndsAt.Add(time.Second)
 		db.CloseLot(ctx, s.ID, end)
 		view, _ = db.Lot(ctx, nil, s.ID, end)
-		if view.WinnerOrgID != b0.OrgID || view.AwardPrice != 11000 {
+		if view.WinnerOrgID != b0.OrgID || view.AwardPrice != 11000 || view.BidCount != 3 {
 			t.Fatalf("vickrey %+v", view)
 		}
 		if bids, _ := db.Bids(ctx, nil, s.ID, end); len(bids) != 4 {
@@ -247,13 +276,14 @@ func TestSealedDutchCallAndDefault(t *testing.T) {
 		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: b2, LotID: d.ID, At: at}); code(err) != niaga.CodeAuctionClosed {
 			t.Fatalf("second accept: %v", err)
 		}
-		// Buyer default forfeits the locked deposit.
+		// Buyer default forfeits the locked guarantee: 10 % × Rp 8 000 (the
+		// floor) × 1 000 kg.
 		before, _ := db.DepositAccounts(ctx, m.market.ID, b1.OrgID)
 		if _, err := db.Settle(ctx, m.organizer, r.ContractID, store.SettleInput{Status: "defaulted", Note: "tidak membayar"}); err != nil {
 			t.Fatal(err)
 		}
 		after, _ := db.DepositAccounts(ctx, m.market.ID, b1.OrgID)
-		if after[0].Forfeited != 900_000 || after[0].Balance != before[0].Balance-900_000 || after[0].Locked != 0 {
+		if after[0].Forfeited != 800_000 || after[0].Balance != before[0].Balance-800_000 || after[0].Locked != 0 {
 			t.Fatalf("forfeit: before %+v after %+v", before[0], after[0])
 		}
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 
@@ -60,13 +61,14 @@ type BidRequest struct {
 // The bid path's statements, prepared once on SQLite (see prepareHot).
 const (
 	qLotState = `SELECT status, reason, starts_at, ends_at, extensions, leader_org_id, leader_max, price, bid_count,
-	winner_org_id, award_price, sold_quantity, closed_at FROM lots WHERE id = $1`
+	winner_org_id, award_price, sold_quantity, closed_at, guarantee FROM lots WHERE id = $1`
 	qLotFull = lotSelect + "WHERE l.id = $1"
 	// qLotStates locks a PostgreSQL batch's lots, in id order.
 	qLotStates = `SELECT id, status, reason, starts_at, ends_at, extensions, leader_org_id, leader_max, price, bid_count,
-	winner_org_id, award_price, sold_quantity, closed_at FROM lots WHERE id = ANY($1) ORDER BY id FOR UPDATE`
+	winner_org_id, award_price, sold_quantity, closed_at, guarantee FROM lots WHERE id = ANY($1) ORDER BY id FOR UPDATE`
 	// qBidder reads the bidding organization, its deposit account at the
-	// market and its open commitments on the market's other lots at once.
+	// market and the guarantees of its open positions on the market's
+	// other lots at once.
 	qBidder = `SELECT o.verified, o.kind, d.balance, d.locked,
 	(SELECT COALESCE(SUM(c.value), 0) FROM commitments c WHERE c.market_id = $1 AND c.org_id = $2 AND c.lot_id <> $3)
 	FROM organizations o JOIN deposit_accounts d ON d.market_id = $1 AND d.org_id = o.id WHERE o.id = $2`
@@ -92,13 +94,15 @@ const maxLotInfo = 100_000
 // SQLite's IMMEDIATE transaction holds the write lock already). The fields
 // that never change after submission (seller, market and its deposit
 // ratio, session rules, mechanism, prices) come from a per-process cache;
-// only the changing state is read each time, from the lots row alone.
+// only the changing state is read each time, from the lots row alone (the
+// guarantee with it: an admission may set it after a refused bid cached
+// the lot).
 func (tx *Tx) lockLot(ctx context.Context, id int64) (lotRow, error) {
 	if v, ok := tx.db.lotInfo.Load(id); ok {
 		r := *v.(*lotRow)
 		var st, en, closed int64
 		err := tx.QueryRow(ctx, qLotState+tx.ForUpdate(), id).Scan(&r.Status, &r.Reason, &st, &en, &r.Extensions, &r.LeaderOrg, &r.leaderMax,
-			&r.Price, &r.BidCount, &r.WinnerOrgID, &r.AwardPrice, &r.SoldQuantity, &closed)
+			&r.Price, &r.BidCount, &r.WinnerOrgID, &r.AwardPrice, &r.SoldQuantity, &closed, &r.Guarantee)
 		r.StartsAt, r.EndsAt, r.ClosedAt = fromMicros(st), fromMicros(en), fromMicros(closed)
 		return r, err
 	}
@@ -116,7 +120,7 @@ func (db *DB) scanLotState(rows *sql.Rows) (lotRow, error) {
 	var r lotRow
 	var s lotRow
 	err := rows.Scan(&id, &s.Status, &s.Reason, &st, &en, &s.Extensions, &s.LeaderOrg, &s.leaderMax,
-		&s.Price, &s.BidCount, &s.WinnerOrgID, &s.AwardPrice, &s.SoldQuantity, &closed)
+		&s.Price, &s.BidCount, &s.WinnerOrgID, &s.AwardPrice, &s.SoldQuantity, &closed, &s.Guarantee)
 	if err != nil {
 		return r, err
 	}
@@ -127,6 +131,7 @@ func (db *DB) scanLotState(rows *sql.Rows) (lotRow, error) {
 	r = *v.(*lotRow)
 	r.Status, r.Reason, r.Extensions, r.LeaderOrg, r.leaderMax = s.Status, s.Reason, s.Extensions, s.LeaderOrg, s.leaderMax
 	r.Price, r.BidCount, r.WinnerOrgID, r.AwardPrice, r.SoldQuantity = s.Price, s.BidCount, s.WinnerOrgID, s.AwardPrice, s.SoldQuantity
+	r.Guarantee = s.Guarantee
 	r.StartsAt, r.EndsAt, r.ClosedAt = fromMicros(st), fromMicros(en), fromMicros(closed)
 	return r, nil
 }
@@ -151,7 +156,7 @@ type bidderAccount struct {
 	kind            string
 	hasAccount      bool
 	balance, locked int64
-	others          int64 // open commitments on the market's other lots
+	others          int64 // guarantees of open positions on the market's other lots
 }
 
 // bidder reads the bidding organization with its deposit account in one
@@ -295,8 +300,10 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 		return BidResult{}, err
 	}
 	tx.writing()
-	if _, err := tx.Emit(ctx, LotTopic(r.ID), kind, event); err != nil {
-		return BidResult{}, err
+	if event != nil { // sealed bids and call orders emit none: their count is secret until close
+		if _, err := tx.Emit(ctx, LotTopic(r.ID), kind, event); err != nil {
+			return BidResult{}, err
+		}
 	}
 	if idemKey != "" {
 		body, _ := json.Marshal(res)
@@ -376,22 +383,24 @@ func ratioOf(v, bps int64) int64 {
 	return v/10000*bps + (v%10000*bps+9999)/10000
 }
 
-// checkDeposit refuses a bid whose buyer's free deposit is below the market
-// ratio × (this bid's value + the buyer's other open commitments), from the
-// account that placeBid read (and locked) with the bidder.
-func checkDeposit(r *lotRow, acct *bidderAccount, bidValue int64) error {
+// checkDeposit refuses a bid whose buyer's free deposit does not cover this
+// lot's guarantee plus the guarantees of the buyer's other open positions
+// at the market, from the account that placeBid read (and locked) with the
+// bidder. It needs no bid amount: nothing it answers depends on a price, a
+// proxy maximum or a limit (see docs/deposits.md).
+func checkDeposit(r *lotRow, acct *bidderAccount) error {
 	if !acct.hasAccount {
 		return niaga.Errorf(niaga.CodeInsufficientDeposit, "no guarantee deposit at this market: the organizer must record one before you bid")
 	}
-	total, ok := niaga.AddInt64(bidValue, acct.others)
+	need, ok := niaga.AddInt64(r.Guarantee, acct.others)
 	if !ok {
-		return niaga.Invalid("price", "value too large")
+		need = math.MaxInt64
 	}
-	need := ratioOf(total, r.ratioBps)
 	if free := acct.balance - acct.locked; free < need {
 		return &niaga.Error{Code: niaga.CodeInsufficientDeposit,
-			Message: fmt.Sprintf("free deposit Rp %s is below the required Rp %s (%s%% of Rp %s in open bids)",
-				niaga.FormatInt(free, "id"), niaga.FormatInt(need, "id"), strconv.FormatFloat(float64(r.ratioBps)/100, 'f', -1, 64), niaga.FormatInt(total, "id"))}
+			Message: fmt.Sprintf("free deposit Rp %s does not cover the guarantee: Rp %s required (Rp %s for this lot + Rp %s for your other open positions at this market), Rp %s missing",
+				niaga.FormatInt(free, "id"), niaga.FormatInt(need, "id"), niaga.FormatInt(r.Guarantee, "id"), niaga.FormatInt(acct.others, "id"),
+				niaga.FormatInt(need-free, "id"))}
 	}
 	return nil
 }
@@ -411,12 +420,13 @@ func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, re
 		return "", nil, niaga.Invalid("price", "give a price or a max_price")
 	}
 	p, s := r.englishParams(), r.englishState()
-	if org := req.Actor.OrgID; org != s.Leader || maxPrice > s.LeaderMax {
-		v, err := value(maxPrice, r.Quantity, "max_price")
-		if err != nil {
-			return "", nil, err
-		}
-		if err := checkDeposit(r, acct, v); err != nil {
+	if _, err := value(maxPrice, r.Quantity, "max_price"); err != nil {
+		return "", nil, err
+	}
+	// The leader already holds the lot's guarantee: raising a maximum
+	// commits nothing more (and must not: the maximum is secret).
+	if req.Actor.OrgID != s.Leader {
+		if err := checkDeposit(r, acct); err != nil {
 			return "", nil, err
 		}
 	}
@@ -449,8 +459,9 @@ func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, re
 
 // englishWrites writes an accepted english bid statement by statement:
 // the bid, the lot's new state (its end only when extended: an indexed
-// column), and the commitments — the leader's is its maximum; an outbid
-// buyer is released; when the leader's proxy answered, nothing moves.
+// column), and the commitments — the leader holds the lot's guarantee; an
+// outbid buyer is released; when the leader's proxy answered, nothing
+// moves.
 func (tx *Tx) englishWrites(ctx context.Context, r, after *lotRow, req BidRequest, price, maxPrice int64) (int64, error) {
 	bidID, err := tx.insertBid(ctx, r, req, "buy", price, maxPrice, r.Quantity)
 	if err != nil {
@@ -464,7 +475,7 @@ func (tx *Tx) englishWrites(ctx context.Context, r, after *lotRow, req BidReques
 	if err != nil {
 		return 0, err
 	}
-	if after.LeaderOrg != r.LeaderOrg || after.leaderMax != r.leaderMax {
+	if after.LeaderOrg != r.LeaderOrg {
 		if err := tx.setCommitment(ctx, r, after.LeaderOrg, englishCommitment(after, after.LeaderOrg)); err != nil {
 			return 0, err
 		}
@@ -484,37 +495,28 @@ func (tx *Tx) bidSealed(ctx context.Context, r *lotRow, acct *bidderAccount, req
 	if err := auction.SealedCheck(r.Reserve, req.In.Price, r.EndsAt, req.At); err != nil {
 		return "", nil, ruleError(err)
 	}
-	v, err := value(req.In.Price, r.Quantity, "price")
-	if err != nil {
+	if _, err := value(req.In.Price, r.Quantity, "price"); err != nil {
 		return "", nil, err
 	}
-	if err := checkDeposit(r, acct, v); err != nil {
+	if err := checkDeposit(r, acct); err != nil {
 		return "", nil, err
 	}
 	tx.writing()
 	// One revisable bid per buyer: the previous one stays as history, inactive.
-	upd, err := tx.Exec(ctx, "UPDATE bids SET active = FALSE WHERE lot_id = $1 AND bidder_org_id = $2 AND active", r.ID, req.Actor.OrgID)
-	if err != nil {
+	if _, err := tx.Exec(ctx, "UPDATE bids SET active = FALSE WHERE lot_id = $1 AND bidder_org_id = $2 AND active", r.ID, req.Actor.OrgID); err != nil {
 		return "", nil, err
 	}
-	revised, _ := upd.RowsAffected()
 	bidID, err := tx.insertBid(ctx, r, req, "buy", req.In.Price, 0, r.Quantity)
 	if err != nil {
 		return "", nil, err
 	}
-	count := r.BidCount
-	if revised == 0 {
-		count++
-	}
-	if _, err := tx.Exec(ctx, "UPDATE lots SET bid_count = $1 WHERE id = $2", count, r.ID); err != nil {
-		return "", nil, err
-	}
-	if err := tx.setCommitment(ctx, r, req.Actor.OrgID, v); err != nil {
+	if err := tx.setCommitment(ctx, r, req.Actor.OrgID, r.Guarantee); err != nil {
 		return "", nil, err
 	}
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: req.In.Price, EndsAt: r.EndsAt, At: req.At}
-	// The event says that a bid came, never its price or bidder.
-	return "bid", newEventJSON().time("at", req.At).int("bid_count", count).time("ends_at", r.EndsAt).str("kind", "bid").int("lot_id", r.ID).done(), nil
+	// No event and no count: until the close nobody learns that a bid or a
+	// revision came (the closing step counts the bids, see CloseLot).
+	return "bid", nil, nil
 }
 
 func (tx *Tx) bidDutch(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
@@ -522,11 +524,10 @@ func (tx *Tx) bidDutch(ctx context.Context, r *lotRow, acct *bidderAccount, req 
 	if err != nil {
 		return "", nil, ruleError(err)
 	}
-	v, err := value(price, r.Quantity, "price")
-	if err != nil {
+	if _, err := value(price, r.Quantity, "price"); err != nil {
 		return "", nil, err
 	}
-	if err := checkDeposit(r, acct, v); err != nil {
+	if err := checkDeposit(r, acct); err != nil {
 		return "", nil, err
 	}
 	// The award can still refuse (a deposit too small to lock): undo the
@@ -563,27 +564,19 @@ func (tx *Tx) bidCall(ctx context.Context, r *lotRow, acct *bidderAccount, req B
 	if in.Quantity <= 0 {
 		return "", nil, niaga.Invalid("quantity", "a call order needs a positive quantity")
 	}
-	var total int64
+	if _, err := value(in.Price, in.Quantity, "price"); err != nil {
+		return "", nil, err
+	}
+	// A buyer's position on the lot holds the lot's guarantee once,
+	// whatever its orders' limits and quantities.
 	if side == "buy" {
-		v, err := value(in.Price, in.Quantity, "price")
-		if err != nil {
-			return "", nil, err
-		}
-		var open int64
-		if err := tx.QueryRow(ctx, "SELECT COALESCE(SUM(value), 0) FROM commitments WHERE lot_id = $1 AND org_id = $2", r.ID, req.Actor.OrgID).Scan(&open); err != nil {
-			return "", nil, err
-		}
-		var ok bool
-		if total, ok = niaga.AddInt64(open, v); !ok {
-			return "", nil, niaga.Invalid("price", "value too large")
-		}
-		if err := checkDeposit(r, acct, total); err != nil {
+		if err := checkDeposit(r, acct); err != nil {
 			return "", nil, err
 		}
 	}
 	tx.writing()
 	if side == "buy" {
-		if err := tx.setCommitment(ctx, r, req.Actor.OrgID, total); err != nil {
+		if err := tx.setCommitment(ctx, r, req.Actor.OrgID, r.Guarantee); err != nil {
 			return "", nil, err
 		}
 	}
@@ -591,12 +584,10 @@ func (tx *Tx) bidCall(ctx context.Context, r *lotRow, acct *bidderAccount, req B
 	if err != nil {
 		return "", nil, err
 	}
-	if _, err := tx.Exec(ctx, "UPDATE lots SET bid_count = bid_count + 1 WHERE id = $1", r.ID); err != nil {
-		return "", nil, err
-	}
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: in.Price, EndsAt: r.EndsAt, At: req.At}
-	// Orders of a call stay hidden until the clearing, like sealed bids.
-	return "bid", newEventJSON().time("at", req.At).int("bid_count", r.BidCount+1).time("ends_at", r.EndsAt).str("kind", "bid").int("lot_id", r.ID).done(), nil
+	// Orders of a call stay hidden until the clearing, like sealed bids:
+	// no event, no count.
+	return "bid", nil, nil
 }
 
 // ruleError maps an auction rule error to a domain error.

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-
-	"niaga"
 )
 
 // bidCache keeps, on SQLite, what english bids read — each lot's row and
@@ -74,13 +72,13 @@ func (c *bidCache) begin(ctx context.Context, tx *Tx) {
 const qDataVersion = "PRAGMA data_version"
 
 // englishCommitment is the open commitment an english lot holds for org:
-// the leader's maximum times the quantity, nothing for anyone else.
+// the lot's guarantee for the leader (who leads is public), nothing for
+// anyone else. It never follows the leader's secret maximum.
 func englishCommitment(r *lotRow, org int64) int64 {
 	if org == 0 || org != r.LeaderOrg {
 		return 0
 	}
-	v, _ := niaga.MulInt64(r.leaderMax, r.Quantity)
-	return v
+	return r.Guarantee
 }
 
 // lot returns the cached row of an english lot.

@@ -30,14 +30,15 @@ func (in *DepositInput) Validate() error {
 
 // RecordDeposit adds a deposit or refund to a buyer's account at a market;
 // only the market's organizer records them. A refund may not take the free
-// deposit below what the buyer's open bids require.
+// deposit below the guarantees of the buyer's open positions (fixed
+// amounts per lot: the refusal names no figure derived from a bid).
 func (db *DB) RecordDeposit(ctx context.Context, actor *niaga.Actor, marketID int64, in DepositInput) (niaga.DepositAccount, error) {
 	if err := in.Validate(); err != nil {
 		return niaga.DepositAccount{}, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		var organizer, ratio int64
-		if err := tx.QueryRow(ctx, "SELECT organizer_org_id, deposit_ratio_bps FROM markets WHERE id = $1", marketID).Scan(&organizer, &ratio); err != nil {
+		var organizer int64
+		if err := tx.QueryRow(ctx, "SELECT organizer_org_id FROM markets WHERE id = $1", marketID).Scan(&organizer); err != nil {
 			return err
 		}
 		if !isOrganizerOf(actor, organizer) {
@@ -66,9 +67,9 @@ func (db *DB) RecordDeposit(ctx context.Context, actor *niaga.Actor, marketID in
 			if err := tx.QueryRow(ctx, "SELECT COALESCE(SUM(value), 0) FROM commitments WHERE market_id = $1 AND org_id = $2", marketID, in.OrgID).Scan(&committed); err != nil {
 				return err
 			}
-			if need := ratioOf(committed, ratio); balance-locked-in.Amount < need {
-				return &niaga.Error{Code: niaga.CodeConflict, Message: fmt.Sprintf("refund exceeds the free deposit (Rp %s free, Rp %s needed for open bids)",
-					niaga.FormatInt(balance-locked, "id"), niaga.FormatInt(need, "id")), Fields: []niaga.FieldError{{Field: "amount", Reason: "exceeds the free deposit"}}}
+			if balance-locked-in.Amount < committed {
+				return &niaga.Error{Code: niaga.CodeConflict, Message: fmt.Sprintf("refund exceeds the free deposit (Rp %s free, Rp %s held as guarantees of open positions)",
+					niaga.FormatInt(balance-locked, "id"), niaga.FormatInt(committed, "id")), Fields: []niaga.FieldError{{Field: "amount", Reason: "exceeds the free deposit"}}}
 			}
 			delta = -in.Amount
 		}
@@ -97,11 +98,13 @@ func (db *DB) RecordDeposit(ctx context.Context, actor *niaga.Actor, marketID in
 }
 
 // DepositAccounts lists deposit accounts of a market (marketID > 0) and/or
-// of an organization (orgID > 0) with their committed amounts.
+// of an organization (orgID > 0) with their committed amounts: the
+// guarantees of the lots where the buyer holds an open position, never an
+// amount derived from a bid.
 func (db *DB) DepositAccounts(ctx context.Context, marketID, orgID int64) ([]niaga.DepositAccount, error) {
-	rows, err := db.query(ctx, `SELECT d.market_id, d.org_id, d.balance, d.locked, d.forfeited, m.deposit_ratio_bps,
+	rows, err := db.query(ctx, `SELECT d.market_id, d.org_id, d.balance, d.locked, d.forfeited,
 		(SELECT COALESCE(SUM(c.value), 0) FROM commitments c WHERE c.market_id = d.market_id AND c.org_id = d.org_id)
-		FROM deposit_accounts d JOIN markets m ON m.id = d.market_id
+		FROM deposit_accounts d
 		WHERE ($1 = 0 OR d.market_id = $1) AND ($2 = 0 OR d.org_id = $2) ORDER BY d.market_id, d.org_id`, marketID, orgID)
 	if err != nil {
 		return nil, err
@@ -110,12 +113,10 @@ func (db *DB) DepositAccounts(ctx context.Context, marketID, orgID int64) ([]nia
 	out := []niaga.DepositAccount{}
 	for rows.Next() {
 		var a niaga.DepositAccount
-		var ratio, committed int64
-		if err := rows.Scan(&a.MarketID, &a.OrgID, &a.Balance, &a.Locked, &a.Forfeited, &ratio, &committed); err != nil {
+		if err := rows.Scan(&a.MarketID, &a.OrgID, &a.Balance, &a.Locked, &a.Forfeited, &a.Committed); err != nil {
 			return nil, err
 		}
 		a.Free = a.Balance - a.Locked
-		a.Committed = ratioOf(committed, ratio)
 		out = append(out, a)
 	}
 	return out, db.classify(rows.Err())

@@ -76,7 +76,8 @@ func (db *DB) SubmitLot(ctx context.Context, actor *niaga.Actor, in LotInput) (n
 	var id int64
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var mech string
-		if err := tx.QueryRow(ctx, "SELECT mechanisms FROM markets WHERE id = $1", in.MarketID).Scan(&mech); err != nil {
+		var ratio int64
+		if err := tx.QueryRow(ctx, "SELECT mechanisms, deposit_ratio_bps FROM markets WHERE id = $1", in.MarketID).Scan(&mech, &ratio); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return niaga.Invalid("market_id", "market does not exist")
 			}
@@ -104,10 +105,11 @@ func (db *DB) SubmitLot(ctx context.Context, actor *niaga.Actor, in LotInput) (n
 		}
 		var err error
 		id, err = tx.InsertID(ctx, `INSERT INTO lots (session_id, market_id, seller_org_id, commodity, grade, quantity, origin, warehouse_receipt, delivery_terms,
-			mechanism, reserve, increment, dutch_start, dutch_step, dutch_tick_ms, status, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)`,
+			mechanism, reserve, increment, dutch_start, dutch_step, dutch_tick_ms, status, guarantee, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)`,
 			in.SessionID, in.MarketID, actor.OrgID, in.Commodity, in.Grade, in.Quantity, in.Origin, in.WarehouseReceipt, in.DeliveryTerms,
-			in.Mechanism, in.Reserve, in.Increment, in.DutchStart, in.DutchStep, in.DutchTickMs, niaga.LotSubmitted, micros(tx.Now))
+			in.Mechanism, in.Reserve, in.Increment, in.DutchStart, in.DutchStep, in.DutchTickMs, niaga.LotSubmitted,
+			DefaultGuarantee(in.Reserve, in.Quantity, ratio), micros(tx.Now))
 		if err != nil {
 			return err
 		}
@@ -128,9 +130,39 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// MaxGuarantee bounds a lot's guarantee, as deposits are bounded.
+const MaxGuarantee = 1_000_000_000_000_000
+
+// DefaultGuarantee is a lot's guarantee (uang jaminan) unless its organizer
+// sets another at admission: ceil(the market's deposit ratio × reserve ×
+// quantity), from figures public before bidding. The reserve is the lot's
+// limit value for every mechanism (the floor of a dutch clock, the
+// seller's ask of a call lot), as Indonesian auctions set the guarantee
+// from the limit value (nilai limit).
+func DefaultGuarantee(reserve, quantity, ratioBps int64) int64 {
+	v, ok := niaga.MulInt64(reserve, quantity)
+	if !ok {
+		return MaxGuarantee
+	}
+	return min(ratioOf(v, ratioBps), MaxGuarantee)
+}
+
 // DecideLot admits or rejects a submitted lot. Only the organizer of the
 // lot's market (or an admin) decides; a rejection needs a reason.
 func (db *DB) DecideLot(ctx context.Context, actor *niaga.Actor, id int64, admit bool, reason string) (niaga.Lot, error) {
+	return db.DecideLotWith(ctx, actor, id, admit, reason, 0)
+}
+
+// DecideLotWith is DecideLot where an admission may also set the lot's
+// guarantee (guarantee > 0), announced with the lot: nobody can bid on a
+// lot before its admission. 0 keeps the default set at submission.
+func (db *DB) DecideLotWith(ctx context.Context, actor *niaga.Actor, id int64, admit bool, reason string, guarantee int64) (niaga.Lot, error) {
+	if guarantee < 0 || guarantee > MaxGuarantee {
+		return niaga.Lot{}, niaga.Invalid("guarantee", "must be between 0 (the default) and 1 000 000 000 000 000")
+	}
+	if guarantee != 0 && !admit {
+		return niaga.Lot{}, niaga.Invalid("guarantee", "set only when admitting a lot")
+	}
 	if !admit && strings.TrimSpace(reason) == "" {
 		return niaga.Lot{}, niaga.Invalid("reason", "a rejection needs a reason")
 	}
@@ -168,10 +200,15 @@ func (db *DB) DecideLot(ctx context.Context, actor *niaga.Actor, id int64, admit
 		if _, err := tx.Exec(ctx, "UPDATE lots SET status = $1, reason = $2, starts_at = $3, ends_at = $4 WHERE id = $5", niaga.LotAdmitted, reason, st, en, id); err != nil {
 			return err
 		}
+		if guarantee > 0 { // no bid can precede the admission: it announces the lot
+			if _, err := tx.Exec(ctx, "UPDATE lots SET guarantee = $1 WHERE id = $2", guarantee, id); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.Emit(ctx, LotTopic(id), "admit", map[string]any{"lot_id": id}); err != nil {
 			return err
 		}
-		return tx.Audit(actor, "lot.admit", "lot", id, map[string]string{"status": status}, map[string]string{"status": niaga.LotAdmitted})
+		return tx.Audit(actor, "lot.admit", "lot", id, map[string]string{"status": status}, map[string]any{"status": niaga.LotAdmitted, "guarantee": guarantee})
 	})
 	if err != nil {
 		return niaga.Lot{}, err
@@ -191,7 +228,7 @@ type lotRow struct {
 const lotSelect = `SELECT l.id, l.session_id, l.market_id, l.seller_org_id, o.name, l.commodity, l.grade, l.quantity, c.unit, m.province, l.origin,
 	l.warehouse_receipt, l.delivery_terms, l.mechanism, l.reserve, l.increment, l.dutch_start, l.dutch_step, l.dutch_tick_ms, l.status, l.reason,
 	l.starts_at, l.ends_at, l.extensions, s.soft_close_seconds, s.max_extensions, l.leader_org_id, l.leader_max, l.price, l.bid_count,
-	l.winner_org_id, l.award_price, l.sold_quantity, l.closed_at, m.organizer_org_id, m.deposit_ratio_bps
+	l.winner_org_id, l.award_price, l.sold_quantity, l.closed_at, m.organizer_org_id, m.deposit_ratio_bps, l.guarantee
 	FROM lots l JOIN markets m ON m.id = l.market_id JOIN auction_sessions s ON s.id = l.session_id
 	JOIN organizations o ON o.id = l.seller_org_id JOIN commodities c ON c.code = l.commodity `
 
@@ -201,7 +238,7 @@ func scanLot(s interface{ Scan(...any) error }) (lotRow, error) {
 	err := s.Scan(&r.ID, &r.SessionID, &r.MarketID, &r.SellerOrgID, &r.SellerName, &r.Commodity, &r.Grade, &r.Quantity, &r.Unit, &r.Province, &r.Origin,
 		&r.WarehouseReceipt, &r.DeliveryTerms, &r.Mechanism, &r.Reserve, &r.Increment, &r.DutchStart, &r.DutchStep, &r.DutchTickMs, &r.Status, &r.Reason,
 		&st, &en, &r.Extensions, &r.SoftCloseSec, &r.maxExtensions, &r.LeaderOrg, &r.leaderMax, &r.Price, &r.BidCount,
-		&r.WinnerOrgID, &r.AwardPrice, &r.SoldQuantity, &closed, &r.organizerOrgID, &r.ratioBps)
+		&r.WinnerOrgID, &r.AwardPrice, &r.SoldQuantity, &closed, &r.organizerOrgID, &r.ratioBps, &r.Guarantee)
 	r.StartsAt, r.EndsAt, r.ClosedAt = fromMicros(st), fromMicros(en), fromMicros(closed)
 	return r, err
 }
@@ -233,13 +270,13 @@ func (r lotRow) view(now time.Time) niaga.Lot {
 	if l.Status == niaga.LotAdmitted {
 		switch {
 		case m.Sealed():
-			l.Price, l.LeaderOrg = 0, 0
+			l.Price, l.LeaderOrg, l.BidCount = 0, 0, 0
 		case m == auction.English:
 			l.MinNext = auction.EnglishMinNext(r.englishParams(), r.englishState())
 		case m == auction.Dutch:
 			l.Price = auction.DutchPrice(r.dutchParams(), now)
 		case m == auction.Call:
-			l.Price, l.LeaderOrg = 0, 0
+			l.Price, l.LeaderOrg, l.BidCount = 0, 0, 0
 		}
 	}
 	return l

@@ -104,7 +104,7 @@ func (p *pgPending) bid(r, after *lotRow, req BidRequest, price, maxPrice int64)
 		delete(p.commits, k)
 		p.uncommit[k] = true
 	}
-	if after.LeaderOrg != r.LeaderOrg || after.leaderMax != r.leaderMax {
+	if after.LeaderOrg != r.LeaderOrg {
 		k := acctLotKey{after.ID, after.LeaderOrg}
 		delete(p.uncommit, k)
 		p.commits[k] = englishCommitment(after, after.LeaderOrg)

@@ -318,7 +318,9 @@ func contains64(list []int64, v int64) bool {
 	return false
 }
 
-// lotRows counts lots by market, session and status with the bids on them.
+// lotRows counts lots by market, session and status with the bids on them
+// (a sealed or call lot's bids only once it has closed: their count is
+// secret while bidding).
 func lotRows(ctx context.Context, q rowQuerier, sc AuctionScope) ([]report.LotRow, error) {
 	var w cond
 	from := " FROM lots l"
@@ -333,7 +335,8 @@ func lotRows(ctx context.Context, q rowQuerier, sc AuctionScope) ([]report.LotRo
 		w.period("s.starts_at", sc.Period)
 	}
 	rows, err := q.Query(ctx, `SELECT market_id, session_id, status, COUNT(*), `+splitSum("quantity")+`, SUM(bids) FROM (
-		SELECT l.market_id, l.session_id, l.status, l.quantity, (SELECT COUNT(*) FROM bids b WHERE b.lot_id = l.id) AS bids`+from+w.String()+`) x
+		SELECT l.market_id, l.session_id, l.status, l.quantity,
+		(SELECT COUNT(*) FROM bids b WHERE b.lot_id = l.id AND (l.status IN ('sold', 'unsold') OR l.mechanism NOT IN ('sealed_first', 'sealed_second', 'call'))) AS bids`+from+w.String()+`) x
 		GROUP BY market_id, session_id, status`, w.args...)
 	if err != nil {
 		return nil, err

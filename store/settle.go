@@ -44,14 +44,21 @@ func (tx *Tx) award(ctx context.Context, r *lotRow, fills []auction.Fill, actor 
 	}
 	var ids []int64
 	var volume, price int64
+	held := map[int64]bool{} // buyers whose guarantee a contract of this lot holds
 	for _, f := range fills {
 		v, ok := niaga.MulInt64(f.Price, f.Qty)
 		if !ok {
 			return nil, niaga.Invalid("price", "contract value too large")
 		}
-		lock, err := tx.lockDeposit(ctx, r.MarketID, f.Buyer, ratioOf(v, m.DepositRatioBps))
-		if err != nil {
-			return nil, err
+		// The winner's guarantee for the lot is locked until settlement,
+		// once per buyer (by its first contract when a call fills it more
+		// than once).
+		var lock int64
+		if !held[f.Buyer] {
+			held[f.Buyer] = true
+			if lock, err = tx.lockDeposit(ctx, r.MarketID, f.Buyer, r.Guarantee); err != nil {
+				return nil, err
+			}
 		}
 		id, err := tx.InsertID(ctx, `INSERT INTO contracts (lot_id, market_id, buyer_org_id, seller_org_id, commodity, grade, quantity, price, value,
 			buyer_fee, seller_fee, deposit_locked, status, payment_due, delivery_due, created_at, updated_at)
@@ -105,8 +112,9 @@ func actorID(a *niaga.Actor) int64 {
 	return a.UserID
 }
 
-// lockDeposit holds up to want of a buyer's free deposit for a contract and
-// returns what it held (the deposit check at bid time makes it want).
+// lockDeposit holds up to want (the lot's guarantee) of a buyer's free
+// deposit for a contract and returns what it held (the deposit check at bid
+// time makes it want).
 func (tx *Tx) lockDeposit(ctx context.Context, market, org, want int64) (int64, error) {
 	var balance, locked int64
 	err := tx.QueryRow(ctx, "SELECT balance, locked FROM deposit_accounts WHERE market_id = $1 AND org_id = $2"+tx.ForUpdate(), market, org).Scan(&balance, &locked)
@@ -140,6 +148,18 @@ func (db *DB) CloseLot(ctx context.Context, id int64, now time.Time) (closed boo
 		fills, err := tx.result(ctx, &r)
 		if err != nil {
 			return err
+		}
+		if m := auction.Mechanism(r.Mechanism); m.Sealed() || m == auction.Call {
+			// The closing step alone counts a sealed lot's bidders (a
+			// revision is not a new bid) or a call lot's orders: the count
+			// was secret while bidding.
+			q := "UPDATE lots SET bid_count = (SELECT COUNT(*) FROM bids WHERE lot_id = $1 AND active) WHERE id = $1"
+			if m == auction.Call {
+				q = "UPDATE lots SET bid_count = (SELECT COUNT(*) FROM bids WHERE lot_id = $1) WHERE id = $1"
+			}
+			if _, err := tx.Exec(ctx, q, r.ID); err != nil {
+				return err
+			}
 		}
 		closeAt := r.EndsAt
 		event := map[string]any{"lot_id": r.ID, "at": closeAt}

@@ -14,6 +14,9 @@ import (
 // DecisionInput admits or rejects a lot.
 type DecisionInput struct {
 	Reason string `json:"reason,omitempty"`
+	// Guarantee sets the lot's guarantee (uang jaminan) at admission;
+	// 0 or absent keeps the default, ceil(deposit ratio × reserve × quantity).
+	Guarantee int64 `json:"guarantee,omitempty"`
 }
 
 // routeAuction registers the auction-market API.
@@ -109,7 +112,7 @@ func (s *Server) routeAuction() {
 				if err != nil {
 					return niaga.Lot{}, err
 				}
-				return s.db.DecideLot(c, c.Actor, id, admit, in.Reason)
+				return s.db.DecideLotWith(c, c.Actor, id, admit, in.Reason, in.Guarantee)
 			})
 	}
 	Handle(s, Route{Method: "POST", Path: "/api/v1/lots/{id}/bids", ID: "placeBid", Summary: "Bid on a lot; 201 means committed", Tag: "auction", Policy: &business, Status: http.StatusCreated, Headers: []string{"Idempotency-Key"}},

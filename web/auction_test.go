@@ -47,8 +47,11 @@ func TestAuctionAPIRefusals(t *testing.T) {
 		e.problem("POST", bids, buyer, `{"price":1e30}`, 400, "invalid")
 		e.problem("POST", "/api/v1/lots/abc/bids", buyer, map[string]int64{"price": 20000}, 400, "invalid")
 		e.problem("POST", "/api/v1/lots/999999/bids", buyer, map[string]int64{"price": 20000}, 404, "not_found")
-		// 10 % of 20 000 kg × Rp 20 000 000 is far above the Rp 2 billion deposit.
-		e.problem("POST", bids, buyer, map[string]int64{"max_price": 20_000_000}, 422, "insufficient_deposit")
+		// The lot announces its guarantee; a bid's deposit check uses it,
+		// never the bid's amount (a buyer without deposit is refused below).
+		if lot.Guarantee <= 0 {
+			t.Fatalf("lot without a guarantee: %+v", lot)
+		}
 
 		// An accepted bid, and its idempotent retry.
 		var r1, r2 store.BidResult
@@ -95,8 +98,14 @@ func TestAuctionAPIRefusals(t *testing.T) {
 		e.problem("POST", "/api/v1/lots", seller, map[string]any{"session_id": lot.SessionID, "market_id": lot.MarketID, "commodity": "beras", "grade": "medium",
 			"quantity": 0, "mechanism": "english", "reserve": 11000, "increment": 50}, 400, "invalid")
 		var admitted niaga.Lot
-		e.call("POST", fmt.Sprintf("/api/v1/lots/%d/admit", pending.ID), organizer, map[string]string{}, 200, &admitted)
-		if admitted.State != "open" {
+		for _, m := range markets {
+			if m.ID == lot.MarketID && pending.Guarantee != store.DefaultGuarantee(11000, 5000, m.DepositRatioBps) {
+				t.Fatalf("submitted lot's guarantee %d, want ratio %d bps × reserve × quantity", pending.Guarantee, m.DepositRatioBps)
+			}
+		}
+		e.problem("POST", fmt.Sprintf("/api/v1/lots/%d/admit", pending.ID), organizer, map[string]int64{"guarantee": -1}, 400, "invalid")
+		e.call("POST", fmt.Sprintf("/api/v1/lots/%d/admit", pending.ID), organizer, map[string]int64{"guarantee": 7_000_000}, 200, &admitted)
+		if admitted.State != "open" || admitted.Guarantee != 7_000_000 {
 			t.Fatalf("admitted lot %+v", admitted)
 		}
 		e.problem("POST", fmt.Sprintf("/api/v1/lots/%d/admit", pending.ID), organizer, map[string]string{}, 409, "conflict")

@@ -453,8 +453,15 @@ func (s *Server) pageLotDecide(admit bool) func(c *PageCall) error {
 		if err != nil {
 			return err
 		}
-		lot, err := s.db.DecideLot(c, c.Actor, id, admit, strings.TrimSpace(c.R.PostFormValue("reason")))
-		if err != nil {
+		var guarantee int64
+		if admit && strings.TrimSpace(c.R.PostFormValue("guarantee")) != "" {
+			guarantee, err = c.FormInt("guarantee")
+		}
+		lot, err2 := niaga.Lot{}, err
+		if err == nil {
+			lot, err2 = s.db.DecideLotWith(c, c.Actor, id, admit, strings.TrimSpace(c.R.PostFormValue("reason")), guarantee)
+		}
+		if err := err2; err != nil {
 			if niaga.ErrorCode(err) != niaga.CodeInvalid {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,16 @@ import (
 	"niaga/demo"
 	"niaga/store"
 )
+
+// atoi parses an id taken from a page's address.
+func atoi(t *testing.T, s string) int64 {
+	t.Helper()
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatalf("not an id: %q", s)
+	}
+	return v
+}
 
 // expectFlash fails unless the page shows the flash message.
 func expectFlash(t *testing.T, what string, p *page, want string) {
@@ -199,6 +210,29 @@ func TestPageAuctionFlows(t *testing.T) {
 	expectFlash(t, "schedule a session", p, "Sesi dijadwalkan.")
 	if !strings.Contains(p.Text(".facts"), start.Format("15:04")+" WIB") {
 		t.Fatalf("session window: %q", p.Text(".facts"))
+	}
+
+	// A seller's lot, admitted with a guarantee the organizer sets: the lot
+	// page announces it; a bad guarantee is refused on its field.
+	session := strings.TrimPrefix(p.URL, "/sessions/")
+	seller := e.Data.Users["penjual@niaga.id"]
+	lot, err := e.DB.SubmitLot(t.Context(), &niaga.Actor{UserID: seller.ID, OrgID: seller.OrgID, Role: niaga.RoleBusiness}, store.LotInput{
+		SessionID: atoi(t, session), MarketID: atoi(t, market), Commodity: "kopi_robusta", Grade: "4", Quantity: 2000, Mechanism: "sealed_second", Reserve: 30000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lotPath := "/lots/" + itoa(lot.ID)
+	if p = org.get(lotPath); p.find("#guarantee-"+itoa(lot.ID)) == nil {
+		t.Fatal("the admission form has no guarantee field")
+	}
+	p = org.post(lotPath+"/admit", url.Values{"guarantee": {"tiga juta"}, "back": {lotPath}})
+	if p.Text(".alert") == "" {
+		t.Fatal("a guarantee that is not a number was accepted")
+	}
+	p = org.post(lotPath+"/admit", url.Values{"guarantee": {"3.000.000"}, "back": {lotPath}})
+	expectFlash(t, "admit with a guarantee", p, "Lot diterima dan terbuka bagi pembeli.")
+	if !strings.Contains(p.Text("#lot-guarantee"), "Rp 3.000.000") || p.Text("#lot-bids") != "dirahasiakan sampai lelang selesai" {
+		t.Fatalf("lot page: guarantee %q, bids %q", p.Text("#lot-guarantee"), p.Text("#lot-bids"))
 	}
 
 	// A contract of the demo waiting for payment moves on.
