@@ -270,7 +270,11 @@ func runDifferential(t *testing.T, eng store.Engine) {
 			}
 		}
 		first := rr[0]
-		msg := fmt.Sprintf("%s: differs between the runs for %d caller(s): %s\n  e.g. %s as %q", k, len(who), strings.Join(who, ", "), first.path, first.who)
+		what := "differs between the runs"
+		if first.diff == "" {
+			what = "shows a secret value"
+		}
+		msg := fmt.Sprintf("%s: %s for %d caller(s): %s\n  e.g. %s as %q", k, what, len(who), strings.Join(who, ", "), first.path, first.who)
 		if first.leak != "" {
 			msg += fmt.Sprintf("\n  secret value %q appears", first.leak)
 		}
