@@ -679,6 +679,10 @@ var normalizers = []struct {
 	{regexp.MustCompile(`#\d+( |&#32;|&nbsp;)?<hash>`), "#<seq> <hash>"},
 	// The id of a lot's latest event, where its page resumes the stream.
 	{regexp.MustCompile(`last_event_id=\d+`), "last_event_id=<id>"},
+	// API token ids: 52 bits of the random token's hash (GET /api/v1/tokens,
+	// the account page's rows and revoke forms).
+	{regexp.MustCompile(`("id": ?)\d{13,16}\b`), "${1}<token-id>"},
+	{regexp.MustCompile(`(token-|/tokens/)\d{13,16}\b`), "${1}<token-id>"},
 }
 
 func normalize(s string) string {
