@@ -21,6 +21,13 @@ import (
 // that can be refused after writing (a dutch accept) takes a savepoint
 // first. An error after a bid started writing is the transaction's: the
 // batch is rolled back and its bids are retried one transaction each.
+//
+// A bid, top to bottom: PlaceBid queues it, bidLoop gathers a batch,
+// runBatch begins the engine's batch in one transaction (beginSQLiteBatch
+// in sqlitebatch.go, beginPGBatch in pgbatch.go) and applies each bid
+// (bidBatch.apply, below); placeBid (bid.go) checks the rules and writes
+// through the batch's bidWrites (directWrites, pgWrites), flushed before
+// commit.
 
 const maxBatch = 256
 
