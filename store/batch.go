@@ -21,6 +21,13 @@ import (
 // that can be refused after writing (a dutch accept) takes a savepoint
 // first. An error after a bid started writing is the transaction's: the
 // batch is rolled back and its bids are retried one transaction each.
+//
+// A bid, top to bottom: PlaceBid queues it, bidLoop gathers a batch,
+// runBatch begins the engine's batch in one transaction (beginSQLiteBatch
+// in sqlitebatch.go, beginPGBatch in pgbatch.go) and applies each bid
+// (bidBatch.apply, below); placeBid (bid.go) checks the rules and writes
+// through the batch's bidWrites (directWrites, pgWrites), flushed before
+// commit.
 
 const maxBatch = 256
 
@@ -156,22 +163,19 @@ func (db *DB) runBatch(batch []*bidJob) {
 	}
 	db.orderEnglish(live)
 	ctx := context.Background() // a batch outlives any one request
-	cache := db.bidCache
 	err := db.InTx(ctx, func(tx *Tx) error {
-		if cache != nil {
-			cache.begin(ctx, tx)
-			tx.cache = cache
-		}
+		var b *bidBatch
 		if db.Engine == Postgres {
-			c := newBidCache() // for this batch only: other instances write the same rows
-			if err := tx.lockBatch(ctx, live, c); err != nil {
+			var err error
+			if b, err = beginPGBatch(ctx, tx, live); err != nil {
 				return err
 			}
-			tx.cache = c
+		} else {
+			b = beginSQLiteBatch(ctx, tx, db.bidCache)
 		}
 		for _, j := range live {
 			var txErr error
-			j.res, j.err, txErr = tx.applyBid(ctx, j.req)
+			j.res, j.err, txErr = b.apply(ctx, j.req)
 			if txErr != nil {
 				return txErr
 			}
@@ -179,13 +183,10 @@ func (db *DB) runBatch(batch []*bidJob) {
 		if err := tx.auditBids(live); err != nil {
 			return err
 		}
-		if tx.pend != nil {
-			return tx.pend.flush(ctx, tx)
-		}
-		return nil
+		return b.w.flush(ctx)
 	})
-	if err != nil && cache != nil {
-		cache.valid = false // its updates were rolled back
+	if err != nil && db.bidCache != nil {
+		db.bidCache.valid = false // its updates were rolled back
 	}
 	if err != nil && len(live) > 1 {
 		for _, j := range live {
@@ -247,8 +248,9 @@ func (db *DB) placeBidAlone(ctx context.Context, req BidRequest) (BidResult, err
 	}
 	var res BidResult
 	err := db.InTx(ctx, func(tx *Tx) error {
+		b := &bidBatch{tx: tx, w: directWrites{tx}} // no cache: it reads everything
 		var err error
-		if res, err = tx.placeBid(ctx, req); err != nil {
+		if res, err = b.placeBid(ctx, req); err != nil {
 			return err
 		}
 		return tx.auditBids([]*bidJob{{req: req, res: res}})
@@ -290,20 +292,64 @@ func (tx *Tx) auditBids(jobs []*bidJob) error {
 	return tx.Audit(nil, "bids.place", "lot", bids[0].LotID, nil, bids)
 }
 
-// applyBid places one bid of a batch. jobErr refuses this bid alone;
-// txErr means the transaction can no longer commit.
-func (tx *Tx) applyBid(ctx context.Context, req BidRequest) (res BidResult, jobErr, txErr error) {
-	if tx.pend != nil && !tx.decidable(req) {
+// bidBatch is the transaction of one commit group of bids (or of one bid
+// placed alone) with what its bids share: the cache of what they read,
+// where their writes go, and the state of the bid being applied. The rules
+// of a bid are in bid.go; each engine's writes in its own file.
+type bidBatch struct {
+	tx    *Tx
+	cache *bidCache // what english bids read; nil for a bid placed alone
+	w     bidWrites
+	job   bidJobState
+}
+
+// bidWrites is where a batch's bids write what may wait until commit: one
+// implementation per engine, chosen in runBatch.
+//   - directWrites (sqlitebatch.go) writes each statement at once: on
+//     SQLite a statement is a call into the library, not a round trip. A
+//     bid placed alone writes this way on either engine.
+//   - pgWrites (pgbatch.go) collects the writes of a PostgreSQL batch's
+//     english bids, events and idempotency records, and writes them in one
+//     statement at flush.
+//
+// The other writes of a bid (sealed and call bids, a dutch accept) go
+// statement by statement through the transaction on either engine.
+type bidWrites interface {
+	// english writes an accepted english bid — its row, the lot's new
+	// state after it, and the commitments it moves — and returns its id.
+	english(ctx context.Context, r, after *lotRow, req BidRequest, price, maxPrice int64) (int64, error)
+	// event records a lot's event; watchers get it after commit.
+	event(ctx context.Context, topic, kind string, data rawEvent) (int64, error)
+	// idempotency reads the record kept under key: sql.ErrNoRows if none.
+	idempotency(ctx context.Context, key string) (op, body string, err error)
+	// keepIdempotency records a bid's answer under key.
+	keepIdempotency(ctx context.Context, key string, user int64, op, body string) error
+	// flush writes what was collected: before a bid that reads the
+	// database (it must see the batch's writes), and before commit.
+	flush(ctx context.Context) error
+}
+
+// bidJobState tracks the bid of a batch being applied: whether it has
+// started writing, and whether it runs in a savepoint.
+type bidJobState struct {
+	wrote, savepoint bool
+}
+
+// apply places one bid of a batch. jobErr refuses this bid alone; txErr
+// means the transaction can no longer commit.
+func (b *bidBatch) apply(ctx context.Context, req BidRequest) (res BidResult, jobErr, txErr error) {
+	tx := b.tx
+	if !b.decidable(req) {
 		// This bid reads the database: it must see the batch's writes.
-		if err := tx.pend.flush(ctx, tx); err != nil {
+		if err := b.w.flush(ctx); err != nil {
 			return BidResult{}, nil, tx.db.classify(err)
 		}
 	}
 	nAfter, nAudit := len(tx.after), len(tx.audit)
-	tx.job = bidJobState{}
-	res, err := tx.placeBid(ctx, req)
-	job := tx.job
-	tx.job = bidJobState{}
+	b.job = bidJobState{}
+	res, err := b.placeBid(ctx, req)
+	job := b.job
+	b.job = bidJobState{}
 	if err == nil {
 		if job.savepoint {
 			if _, err := tx.tx.ExecContext(ctx, "RELEASE SAVEPOINT sp"); err != nil {
@@ -327,143 +373,145 @@ func (tx *Tx) applyBid(ctx context.Context, req BidRequest) (res BidResult, jobE
 	return BidResult{}, tx.db.classify(err), nil
 }
 
-// lockBatch takes, on PostgreSQL, every row lock the batch's bids will
-// take, in one global order: all their lots by id, then all the deposit
-// accounts they read by (market, organization). Batches of other workers
-// or instances then wait for each other but never deadlock (which would
-// cost PostgreSQL's deadlock_timeout, a second, and a retry bid by bid).
-// What it reads while locking fills the batch's cache: the rows stay
-// locked until commit, so each bid needs no read of its own.
-func (tx *Tx) lockBatch(ctx context.Context, jobs []*bidJob, c *bidCache) error {
-	lots := make([]int64, 0, len(jobs))
-	for _, j := range jobs {
-		lots = append(lots, j.req.LotID)
-	}
-	slices.Sort(lots)
-	lots = slices.Compact(lots)
-	// Lots whose fixed fields are cached need only their lots row: one
-	// table instead of a five-table join.
-	cached := true
-	for _, id := range lots {
-		if _, ok := tx.db.lotInfo.Load(id); !ok {
-			cached = false
-			break
-		}
-	}
-	q := lotSelect + "WHERE l.id = ANY($1) ORDER BY l.id FOR UPDATE OF l"
-	if cached {
-		q = qLotStates
-	}
-	rows, err := tx.Query(ctx, q, lots)
-	if err != nil {
-		return err
-	}
-	market := make(map[int64]int64, len(lots))
-	for rows.Next() {
-		var r lotRow
-		var err error
-		if cached {
-			r, err = tx.db.scanLotState(rows)
-		} else {
-			r, err = scanLot(rows)
-		}
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		market[r.ID] = r.MarketID
-		tx.db.rememberLot(r)
-		if auction.Mechanism(r.Mechanism) == auction.English {
-			c.lots[r.ID] = &r
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows.Close()
-	if err := tx.prepareDeferred(ctx, jobs); err != nil {
-		return err
-	}
-	accts := make([]acctKey, 0, len(jobs))
-	for _, j := range jobs {
-		if m, ok := market[j.req.LotID]; ok && j.req.Actor != nil {
-			accts = append(accts, acctKey{m, j.req.Actor.OrgID})
-		}
-	}
-	slices.SortFunc(accts, func(a, b acctKey) int { return cmp.Or(cmp.Compare(a.market, b.market), cmp.Compare(a.org, b.org)) })
-	accts = slices.Compact(accts)
-	if len(accts) == 0 {
+// writing marks the start of a bid's writes: from here on, an error breaks
+// the batch's transaction (nothing written by a refused bid before this
+// point needs undoing, so most bids need no savepoint).
+func (b *bidBatch) writing() { b.job.wrote = true }
+
+// protect runs the rest of the bid in a savepoint, for a bid that can still
+// be refused after it has written (a dutch accept: the award may find the
+// deposit short).
+func (b *bidBatch) protect(ctx context.Context) error {
+	if b.job.wrote || b.job.savepoint {
 		return nil
 	}
-	ms, orgs := make([]int64, len(accts)), make([]int64, len(accts))
-	for i, a := range accts {
-		ms[i], orgs[i] = a.market, a.org
+	if _, err := b.tx.tx.ExecContext(ctx, "SAVEPOINT sp"); err != nil {
+		return b.tx.db.classify(err)
 	}
-	rows, err = tx.Query(ctx, `SELECT d.market_id, d.org_id, o.verified, o.kind, d.balance, d.locked,
-		(SELECT COALESCE(SUM(c.value), 0) FROM commitments c WHERE c.market_id = d.market_id AND c.org_id = d.org_id)
-		FROM deposit_accounts d JOIN unnest($1::bigint[], $2::bigint[]) AS k(m, o) ON d.market_id = k.m AND d.org_id = k.o
-		JOIN organizations o ON o.id = d.org_id
-		ORDER BY d.market_id, d.org_id FOR UPDATE OF d`, ms, orgs)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k acctKey
-		a := &acctState{hasAccount: true}
-		if err := rows.Scan(&k.market, &k.org, &a.verified, &a.kind, &a.balance, &a.locked, &a.total); err != nil {
-			return err
-		}
-		c.accts[k] = a
-	}
-	return rows.Err()
-}
-
-// prepareDeferred sets a PostgreSQL batch up to collect its english bids'
-// writes (see pgPending): ids drawn once the lots are locked, and the
-// idempotency records of the batch's keys read at once.
-func (tx *Tx) prepareDeferred(ctx context.Context, jobs []*bidJob) error {
-	p := newPGPending()
-	if err := p.draw(ctx, tx, len(jobs)); err != nil {
-		return err
-	}
-	var keys []string
-	for _, j := range jobs {
-		if j.req.IdemKey != "" && j.req.Actor != nil {
-			keys = append(keys, bidIdemKey(j.req))
-		}
-	}
-	if len(keys) > 0 {
-		rows, err := tx.Query(ctx, "SELECT key, op, body FROM idempotency WHERE key = ANY($1)", keys)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k, op, body string
-			if err := rows.Scan(&k, &op, &body); err != nil {
-				return err
-			}
-			p.idemSeen[k] = [2]string{op, body}
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-	}
-	tx.pend = p
+	b.job.savepoint = true
 	return nil
 }
 
 // decidable reports whether a bid can be decided from the batch's cache
 // alone: an english lot and the bidder's account are both in it.
-func (tx *Tx) decidable(req BidRequest) bool {
-	if tx.cache == nil || req.Actor == nil {
+func (b *bidBatch) decidable(req BidRequest) bool {
+	if b.cache == nil || req.Actor == nil {
 		return false
 	}
-	r, ok := tx.cache.lots[req.LotID]
+	r, ok := b.cache.lots[req.LotID]
 	if !ok {
 		return false
 	}
-	_, ok = tx.cache.accts[acctKey{r.MarketID, req.Actor.OrgID}]
+	_, ok = b.cache.accts[acctKey{r.MarketID, req.Actor.OrgID}]
 	return ok
+}
+
+// bidCache keeps, on SQLite, what english bids read — each lot's row and
+// each bidder's account at a market with the total of its open
+// commitments there — from one bid batch to the next, so that a bid costs
+// its writes and not two reads (the account read sums the bidder's
+// commitments over the market's lots).
+//
+// It is only ever a copy of what the write transaction would read:
+//   - it is filled from the database inside the batch's transaction and
+//     updated as each accepted english bid writes;
+//   - it is emptied when a batch fails (its writes were rolled back), when a
+//     bid of another mechanism runs (those write commitments it does not
+//     follow), when any other write transaction of this process commits
+//     (db.writeGen: closing a lot, a deposit, a verification…), and when
+//     another process has committed to the file (PRAGMA data_version on the
+//     write connection, read once per batch under the write lock).
+//
+// Only the bid loop uses it (one goroutine on SQLite). On PostgreSQL,
+// where other instances write the same rows, each batch has its own,
+// filled while it locks the rows it will write (see lockBatch) and
+// dropped at its end.
+type bidCache struct {
+	valid       bool
+	gen         uint64
+	dataVersion int64
+	lots        map[int64]*lotRow
+	accts       map[acctKey]*acctState
+}
+
+type acctKey struct{ market, org int64 }
+
+type acctState struct {
+	verified   bool
+	kind       string
+	hasAccount bool
+	balance    int64
+	locked     int64
+	total      int64 // open commitments on all the market's lots
+}
+
+// maxBidCache bounds each map; past it the cache starts over.
+const maxBidCache = 50_000
+
+func newBidCache() *bidCache {
+	return &bidCache{lots: map[int64]*lotRow{}, accts: map[acctKey]*acctState{}}
+}
+
+func (c *bidCache) clear() {
+	clear(c.lots)
+	clear(c.accts)
+}
+
+// lot returns the cached row of an english lot.
+func (c *bidCache) lot(id int64) (lotRow, bool) {
+	if c == nil {
+		return lotRow{}, false
+	}
+	r, ok := c.lots[id]
+	if !ok {
+		return lotRow{}, false
+	}
+	return *r, true
+}
+
+// account returns the bidder's account for a bid on english lot r, with
+// its commitments on the market's other lots.
+func (c *bidCache) account(r *lotRow, org int64) (bidderAccount, bool) {
+	if c == nil {
+		return bidderAccount{}, false
+	}
+	a, ok := c.accts[acctKey{r.MarketID, org}]
+	if !ok {
+		return bidderAccount{}, false
+	}
+	return bidderAccount{verified: a.verified, kind: a.kind, hasAccount: a.hasAccount, balance: a.balance, locked: a.locked,
+		others: a.total - englishCommitment(r, org)}, true
+}
+
+// remember stores what a bid on english lot r read from the database.
+func (c *bidCache) remember(r *lotRow, org int64, b *bidderAccount) {
+	if c == nil {
+		return
+	}
+	row := *r
+	c.lots[r.ID] = &row
+	c.accts[acctKey{r.MarketID, org}] = &acctState{verified: b.verified, kind: b.kind, hasAccount: b.hasAccount, balance: b.balance,
+		locked: b.locked, total: b.others + englishCommitment(r, org)}
+}
+
+// applied follows an accepted english bid: the lot's new state, and the
+// commitments moved from the old leader to the new one.
+func (c *bidCache) applied(before, after *lotRow) {
+	if c == nil {
+		return
+	}
+	row := *after
+	c.lots[after.ID] = &row
+	orgs := []int64{before.LeaderOrg}
+	if after.LeaderOrg != before.LeaderOrg {
+		orgs = append(orgs, after.LeaderOrg)
+	}
+	for _, org := range orgs {
+		if org == 0 {
+			continue
+		}
+		if a := c.accts[acctKey{after.MarketID, org}]; a != nil {
+			a.total += englishCommitment(after, org) - englishCommitment(before, org)
+		}
+	}
 }

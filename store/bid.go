@@ -63,9 +63,6 @@ const (
 	qLotState = `SELECT status, reason, starts_at, ends_at, extensions, leader_org_id, leader_max, price, bid_count,
 	winner_org_id, award_price, sold_quantity, closed_at, guarantee FROM lots WHERE id = $1`
 	qLotFull = lotSelect + "WHERE l.id = $1"
-	// qLotStates locks a PostgreSQL batch's lots, in id order.
-	qLotStates = `SELECT id, status, reason, starts_at, ends_at, extensions, leader_org_id, leader_max, price, bid_count,
-	winner_org_id, award_price, sold_quantity, closed_at, guarantee FROM lots WHERE id = ANY($1) ORDER BY id FOR UPDATE`
 	// qBidder reads the bidding organization, its deposit account at the
 	// market and the guarantees of its open positions on the market's
 	// other lots at once.
@@ -114,28 +111,6 @@ func (tx *Tx) lockLot(ctx context.Context, id int64) (lotRow, error) {
 	return r, nil
 }
 
-// scanLotState reads a row of qLotStates over the lot's cached fixed fields.
-func (db *DB) scanLotState(rows *sql.Rows) (lotRow, error) {
-	var id, st, en, closed int64
-	var r lotRow
-	var s lotRow
-	err := rows.Scan(&id, &s.Status, &s.Reason, &st, &en, &s.Extensions, &s.LeaderOrg, &s.leaderMax,
-		&s.Price, &s.BidCount, &s.WinnerOrgID, &s.AwardPrice, &s.SoldQuantity, &closed, &s.Guarantee)
-	if err != nil {
-		return r, err
-	}
-	v, ok := db.lotInfo.Load(id)
-	if !ok {
-		return r, fmt.Errorf("lot %d left the cache", id)
-	}
-	r = *v.(*lotRow)
-	r.Status, r.Reason, r.Extensions, r.LeaderOrg, r.leaderMax = s.Status, s.Reason, s.Extensions, s.LeaderOrg, s.leaderMax
-	r.Price, r.BidCount, r.WinnerOrgID, r.AwardPrice, r.SoldQuantity = s.Price, s.BidCount, s.WinnerOrgID, s.AwardPrice, s.SoldQuantity
-	r.Guarantee = s.Guarantee
-	r.StartsAt, r.EndsAt, r.ClosedAt = fromMicros(st), fromMicros(en), fromMicros(closed)
-	return r, nil
-}
-
 // rememberLot caches the fields of a lot that never change after
 // submission (the changing ones are copied too, and ignored).
 func (db *DB) rememberLot(r lotRow) {
@@ -175,38 +150,13 @@ func (tx *Tx) bidder(ctx context.Context, r *lotRow, org int64) (bidderAccount, 
 	return b, tx.QueryRow(ctx, qOrg, org).Scan(&b.verified, &b.kind) // no deposit account
 }
 
-// bidJobState tracks the bid of a batch being applied: whether it has
-// started writing, and whether it runs in a savepoint.
-type bidJobState struct {
-	wrote, savepoint bool
-}
-
-// writing marks the start of a bid's writes: from here on, an error breaks
-// the batch's transaction (nothing written by a refused bid before this
-// point needs undoing, so most bids need no savepoint).
-func (tx *Tx) writing() { tx.job.wrote = true }
-
-// protect runs the rest of the bid in a savepoint, for a bid that can still
-// be refused after it has written (a dutch accept: the award may find the
-// deposit short).
-func (tx *Tx) protect(ctx context.Context) error {
-	if tx.job.wrote || tx.job.savepoint {
-		return nil
-	}
-	if _, err := tx.tx.ExecContext(ctx, "SAVEPOINT sp"); err != nil {
-		return tx.db.classify(err)
-	}
-	tx.job.savepoint = true
-	return nil
-}
-
 // placeBid applies one bid inside tx: lock the lot, replay an idempotent
 // retry, check the rules, apply the pure mechanism, write the bid and the
 // lot's new state, and emit the event. Every refusal that is decided by
 // reading comes before the first write (see writing).
-func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
-	a := req.Actor
-	r, cached := tx.cache.lot(req.LotID)
+func (b *bidBatch) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
+	tx, a := b.tx, req.Actor
+	r, cached := b.cache.lot(req.LotID)
 	if !cached {
 		var err error
 		if r, err = tx.lockLot(ctx, req.LotID); err != nil {
@@ -216,17 +166,7 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 	var idemKey string
 	if req.IdemKey != "" {
 		idemKey = bidIdemKey(req)
-		var op, body string
-		var err error
-		if tx.pend != nil { // read for the whole batch by lockBatch
-			if v, ok := tx.pend.idemSeen[idemKey]; ok {
-				op, body = v[0], v[1]
-			} else {
-				err = sql.ErrNoRows
-			}
-		} else {
-			err = tx.QueryRow(ctx, qIdemGet, idemKey).Scan(&op, &body)
-		}
+		op, body, err := b.w.idempotency(ctx, idemKey)
 		if err == nil {
 			if op != "lot:"+strconv.FormatInt(req.LotID, 10) {
 				return BidResult{}, niaga.Errorf(niaga.CodeConflict, "Idempotency-Key already used for another request")
@@ -265,18 +205,18 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 	var acct bidderAccount
 	var err error
 	if english {
-		acct, cached = tx.cache.account(&r, a.OrgID)
+		acct, cached = b.cache.account(&r, a.OrgID)
 	}
 	if !english || !cached {
 		if acct, err = tx.bidder(ctx, &r, a.OrgID); err != nil {
 			return BidResult{}, err
 		}
 		if english {
-			tx.cache.remember(&r, a.OrgID, &acct)
+			b.cache.remember(&r, a.OrgID, &acct)
 		}
 	}
-	if !english && tx.cache != nil {
-		defer tx.cache.clear() // the other mechanisms write commitments the cache does not follow
+	if !english && b.cache != nil {
+		defer b.cache.clear() // the other mechanisms write commitments the cache does not follow
 	}
 	if !acct.verified || acct.kind != string(niaga.OrgBusiness) {
 		return BidResult{}, niaga.Errorf(niaga.CodeNotVerified, "only verified business organizations may bid")
@@ -286,31 +226,29 @@ func (tx *Tx) placeBid(ctx context.Context, req BidRequest) (BidResult, error) {
 	var event rawEvent
 	switch m := auction.Mechanism(r.Mechanism); {
 	case m == auction.English:
-		kind, event, err = tx.bidEnglish(ctx, &r, &acct, req, &res)
+		kind, event, err = b.bidEnglish(ctx, &r, &acct, req, &res)
 	case m.Sealed():
-		kind, event, err = tx.bidSealed(ctx, &r, &acct, req, &res)
+		kind, event, err = b.bidSealed(ctx, &r, &acct, req, &res)
 	case m == auction.Dutch:
-		kind, event, err = tx.bidDutch(ctx, &r, &acct, req, &res)
+		kind, event, err = b.bidDutch(ctx, &r, &acct, req, &res)
 	case m == auction.Call:
-		kind, event, err = tx.bidCall(ctx, &r, &acct, req, &res)
+		kind, event, err = b.bidCall(ctx, &r, &acct, req, &res)
 	default:
 		err = fmt.Errorf("lot %d has unknown mechanism %q", r.ID, r.Mechanism)
 	}
 	if err != nil {
 		return BidResult{}, err
 	}
-	tx.writing()
+	b.writing()
 	if event != nil { // sealed bids and call orders emit none: their count is secret until close
-		if _, err := tx.Emit(ctx, LotTopic(r.ID), kind, event); err != nil {
+		if _, err := b.w.event(ctx, LotTopic(r.ID), kind, event); err != nil {
 			return BidResult{}, err
 		}
 	}
 	if idemKey != "" {
 		body, _ := json.Marshal(res)
 		op := "lot:" + strconv.FormatInt(req.LotID, 10)
-		if tx.pend != nil {
-			tx.pend.idempotent(idemKey, a.UserID, op, string(body))
-		} else if _, err := tx.Exec(ctx, qIdemPut, idemKey, a.UserID, op, 201, string(body), micros(tx.Now)); err != nil {
+		if err := b.w.keepIdempotency(ctx, idemKey, a.UserID, op, string(body)); err != nil {
 			return BidResult{}, err
 		}
 	}
@@ -383,6 +321,16 @@ func ratioOf(v, bps int64) int64 {
 	return v/10000*bps + (v%10000*bps+9999)/10000
 }
 
+// englishCommitment is the open commitment an english lot holds for org:
+// the lot's guarantee for the leader (who leads is public), nothing for
+// anyone else. It never follows the leader's secret maximum.
+func englishCommitment(r *lotRow, org int64) int64 {
+	if org == 0 || org != r.LeaderOrg {
+		return 0
+	}
+	return r.Guarantee
+}
+
 // checkDeposit refuses a bid whose buyer's free deposit does not cover this
 // lot's guarantee plus the guarantees of the buyer's other open positions
 // at the market, from the account that placeBid read (and locked) with the
@@ -414,7 +362,7 @@ func (tx *Tx) insertBid(ctx context.Context, r *lotRow, req BidRequest, side str
 	return tx.hotInsertID(ctx, qInsertBid, r.ID, req.Actor.OrgID, req.Actor.UserID, side, price, maxPrice, qty, micros(req.At))
 }
 
-func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
+func (b *bidBatch) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
 	maxPrice := max(req.In.Price, req.In.MaxPrice)
 	if maxPrice <= 0 {
 		return "", nil, niaga.Invalid("price", "give a price or a max_price")
@@ -434,18 +382,14 @@ func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, re
 	if err != nil {
 		return "", nil, ruleError(err)
 	}
-	tx.writing()
+	b.writing()
 	after := *r
 	after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, after.EndsAt, after.Extensions = ns.Leader, ns.LeaderMax, ns.Price, int64(ns.Bids), ns.EndsAt, int64(ns.Extensions)
 	var bidID int64
-	if tx.pend != nil {
-		if bidID, err = tx.pend.bid(r, &after, req, out.Price, maxPrice); err != nil {
-			return "", nil, err
-		}
-	} else if bidID, err = tx.englishWrites(ctx, r, &after, req, out.Price, maxPrice); err != nil {
+	if bidID, err = b.w.english(ctx, r, &after, req, out.Price, maxPrice); err != nil {
 		return "", nil, err
 	}
-	tx.cache.applied(r, &after)
+	b.cache.applied(r, &after)
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: out.Price, Leading: out.Leading, MinNext: out.MinNext,
 		EndsAt: out.EndsAt, Extended: out.Extended, At: req.At}
 	kind := "bid"
@@ -457,38 +401,7 @@ func (tx *Tx) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccount, re
 		int("price", out.Price).done(), nil
 }
 
-// englishWrites writes an accepted english bid statement by statement:
-// the bid, the lot's new state (its end only when extended: an indexed
-// column), and the commitments — the leader holds the lot's guarantee; an
-// outbid buyer is released; when the leader's proxy answered, nothing
-// moves.
-func (tx *Tx) englishWrites(ctx context.Context, r, after *lotRow, req BidRequest, price, maxPrice int64) (int64, error) {
-	bidID, err := tx.insertBid(ctx, r, req, "buy", price, maxPrice, r.Quantity)
-	if err != nil {
-		return 0, err
-	}
-	if after.EndsAt.Equal(r.EndsAt) && after.Extensions == r.Extensions {
-		_, err = tx.Exec(ctx, qLotEnglish, after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, r.ID)
-	} else {
-		_, err = tx.Exec(ctx, qLotExtend, after.LeaderOrg, after.leaderMax, after.Price, after.BidCount, micros(after.EndsAt), after.Extensions, r.ID)
-	}
-	if err != nil {
-		return 0, err
-	}
-	if after.LeaderOrg != r.LeaderOrg {
-		if err := tx.setCommitment(ctx, r, after.LeaderOrg, englishCommitment(after, after.LeaderOrg)); err != nil {
-			return 0, err
-		}
-	}
-	if r.LeaderOrg != 0 && r.LeaderOrg != after.LeaderOrg {
-		if _, err := tx.Exec(ctx, qUncommit, r.ID, r.LeaderOrg); err != nil {
-			return 0, err
-		}
-	}
-	return bidID, nil
-}
-
-func (tx *Tx) bidSealed(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
+func (b *bidBatch) bidSealed(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
 	if req.In.MaxPrice != 0 {
 		return "", nil, niaga.Invalid("max_price", "sealed lots take one price")
 	}
@@ -501,16 +414,16 @@ func (tx *Tx) bidSealed(ctx context.Context, r *lotRow, acct *bidderAccount, req
 	if err := checkDeposit(r, acct); err != nil {
 		return "", nil, err
 	}
-	tx.writing()
+	b.writing()
 	// One revisable bid per buyer: the previous one stays as history, inactive.
-	if _, err := tx.Exec(ctx, "UPDATE bids SET active = FALSE WHERE lot_id = $1 AND bidder_org_id = $2 AND active", r.ID, req.Actor.OrgID); err != nil {
+	if _, err := b.tx.Exec(ctx, "UPDATE bids SET active = FALSE WHERE lot_id = $1 AND bidder_org_id = $2 AND active", r.ID, req.Actor.OrgID); err != nil {
 		return "", nil, err
 	}
-	bidID, err := tx.insertBid(ctx, r, req, "buy", req.In.Price, 0, r.Quantity)
+	bidID, err := b.tx.insertBid(ctx, r, req, "buy", req.In.Price, 0, r.Quantity)
 	if err != nil {
 		return "", nil, err
 	}
-	if err := tx.setCommitment(ctx, r, req.Actor.OrgID, r.Guarantee); err != nil {
+	if err := b.tx.setCommitment(ctx, r, req.Actor.OrgID, r.Guarantee); err != nil {
 		return "", nil, err
 	}
 	*res = BidResult{BidID: bidID, LotID: r.ID, Mechanism: r.Mechanism, Price: req.In.Price, EndsAt: r.EndsAt, At: req.At}
@@ -519,7 +432,7 @@ func (tx *Tx) bidSealed(ctx context.Context, r *lotRow, acct *bidderAccount, req
 	return "bid", nil, nil
 }
 
-func (tx *Tx) bidDutch(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
+func (b *bidBatch) bidDutch(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
 	price, err := auction.DutchAccept(r.dutchParams(), req.At, r.EndsAt)
 	if err != nil {
 		return "", nil, ruleError(err)
@@ -532,18 +445,18 @@ func (tx *Tx) bidDutch(ctx context.Context, r *lotRow, acct *bidderAccount, req 
 	}
 	// The award can still refuse (a deposit too small to lock): undo the
 	// accept's writes then, not the batch's.
-	if err := tx.protect(ctx); err != nil {
+	if err := b.protect(ctx); err != nil {
 		return "", nil, err
 	}
-	bidID, err := tx.insertBid(ctx, r, req, "buy", price, 0, r.Quantity)
+	bidID, err := b.tx.insertBid(ctx, r, req, "buy", price, 0, r.Quantity)
 	if err != nil {
 		return "", nil, err
 	}
-	if _, err := tx.Exec(ctx, "UPDATE lots SET bid_count = bid_count + 1, price = $1, leader_org_id = $2 WHERE id = $3", price, req.Actor.OrgID, r.ID); err != nil {
+	if _, err := b.tx.Exec(ctx, "UPDATE lots SET bid_count = bid_count + 1, price = $1, leader_org_id = $2 WHERE id = $3", price, req.Actor.OrgID, r.ID); err != nil {
 		return "", nil, err
 	}
 	r.BidCount++
-	contracts, err := tx.award(ctx, r, []auction.Fill{{Buyer: req.Actor.OrgID, Seller: r.SellerOrgID, Qty: r.Quantity, Price: price}}, req.Actor, req.At)
+	contracts, err := b.tx.award(ctx, r, []auction.Fill{{Buyer: req.Actor.OrgID, Seller: r.SellerOrgID, Qty: r.Quantity, Price: price}}, req.Actor, req.At)
 	if err != nil {
 		return "", nil, err
 	}
@@ -552,7 +465,7 @@ func (tx *Tx) bidDutch(ctx context.Context, r *lotRow, acct *bidderAccount, req 
 		int("winner_org_id", req.Actor.OrgID).done(), nil
 }
 
-func (tx *Tx) bidCall(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
+func (b *bidBatch) bidCall(ctx context.Context, r *lotRow, acct *bidderAccount, req BidRequest, res *BidResult) (string, rawEvent, error) {
 	in := req.In
 	side := in.Side
 	if side == "" {
@@ -574,13 +487,13 @@ func (tx *Tx) bidCall(ctx context.Context, r *lotRow, acct *bidderAccount, req B
 			return "", nil, err
 		}
 	}
-	tx.writing()
+	b.writing()
 	if side == "buy" {
-		if err := tx.setCommitment(ctx, r, req.Actor.OrgID, r.Guarantee); err != nil {
+		if err := b.tx.setCommitment(ctx, r, req.Actor.OrgID, r.Guarantee); err != nil {
 			return "", nil, err
 		}
 	}
-	bidID, err := tx.insertBid(ctx, r, req, side, in.Price, 0, in.Quantity)
+	bidID, err := b.tx.insertBid(ctx, r, req, side, in.Price, 0, in.Quantity)
 	if err != nil {
 		return "", nil, err
 	}

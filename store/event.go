@@ -56,9 +56,6 @@ func (tx *Tx) Emit(ctx context.Context, topic, kind string, v any) (int64, error
 			return 0, err
 		}
 	}
-	if tx.pend != nil { // a PostgreSQL bid batch: written and notified at its flush
-		return tx.pend.event(topic, kind, data, micros(tx.Now))
-	}
 	if tx.db.Engine == Postgres {
 		// One round trip: the row and its notification (a wireEvent; past
 		// NOTIFY's 8000-byte limit without the data, which listeners read

@@ -80,8 +80,8 @@ type DB struct {
 	lotInfo sync.Map // lot id → *lotRow: the fields of a lot that never change
 	lotN    atomic.Int64
 
-	// writeGen counts the write transactions that are not bid batches: a
-	// change empties the bid loop's cache (see bidCache).
+	// writeGen counts the write transactions: one the bid loop's cache did
+	// not follow empties it (see bidCache).
 	writeGen atomic.Uint64
 	bidCache *bidCache // SQLite: owned by the bid loop
 }
@@ -395,9 +395,6 @@ type Tx struct {
 
 	stmts map[string]*sql.Stmt // hot statements bound to this transaction
 	fresh []string             // statements run unprepared (SQLite): prepared after it
-	job   bidJobState          // the batch's current bid (see applyBid)
-	cache *bidCache            // a bid batch's read cache
-	pend  *pgPending           // a PostgreSQL bid batch's collected writes
 }
 
 // prepareHot prepares the hot statements on the SQLite write connection,
@@ -600,12 +597,10 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := tx.chainAudit(ctx); err != nil {
 		return db.classify(err)
 	}
-	if tx.cache == nil {
-		// Any write but a bid batch's may change what bids read. Bumped
-		// while this transaction still holds the write connection, so the
-		// next batch, which can only begin after it, sees the change.
-		db.writeGen.Add(1)
-	}
+	// Any write may change what bids read. Bumped while this transaction
+	// still holds the write connection, so the next transaction, which can
+	// only begin after it, sees the change.
+	db.writeGen.Add(1)
 	if len(tx.after) > 0 {
 		// SQLite: events are published here, by the committing
 		// goroutine. Holding pubMu from before the commit until they are
