@@ -192,12 +192,15 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 	// deadline is moved only when it comes within one heartbeat, not on
 	// every event: with thousands of watchers, setting it per write cost a
 	// tenth of the fan-out.
+	// Without a deadline a stuck client would hold its goroutine forever:
+	// extend reports false when the deadline cannot be set, and the stream ends.
 	var deadline time.Time
-	extend := func() {
+	extend := func() bool {
 		if now := time.Now(); deadline.Sub(now) < streamHeartbeat {
 			deadline = now.Add(2 * streamHeartbeat)
-			rc.SetWriteDeadline(deadline)
+			return rc.SetWriteDeadline(deadline) == nil
 		}
+		return true
 	}
 	// send writes e if it is new; false when the write failed.
 	send := func(e *live.Event) bool {
@@ -210,7 +213,9 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 		last = e.ID
 		return true
 	}
-	extend()
+	if !extend() {
+		return
+	}
 	if _, err := c.W.Write([]byte("retry: 2000\n\n")); err != nil {
 		return
 	}
@@ -219,7 +224,9 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 			return
 		}
 	}
-	rc.Flush()
+	if err := rc.Flush(); err != nil {
+		return
+	}
 	tick := time.NewTicker(streamHeartbeat)
 	defer tick.Stop()
 	for {
@@ -230,8 +237,7 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 			if !ok {
 				return // too slow: the client reconnects with Last-Event-ID
 			}
-			extend()
-			if !send(e) {
+			if !extend() || !send(e) {
 				return
 			}
 			// Drain what is already queued before flushing: one syscall for
@@ -246,11 +252,15 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 				return
 			}
 		case <-tick.C:
-			extend()
+			if !extend() {
+				return
+			}
 			if _, err := c.W.Write([]byte(": ping\n\n")); err != nil {
 				return
 			}
-			rc.Flush()
+			if err := rc.Flush(); err != nil {
+				return
+			}
 		}
 	}
 }
