@@ -52,12 +52,15 @@ func Restore(ctx context.Context, from, target string, force bool) error {
 	tmp := out.Name()
 	installed := false
 	defer func() {
-		out.Close()
+		out.Close() //nolint:errcheck // closed and checked below; on a failure the file is removed
 		if !installed {
 			removeSQLite(tmp)
 		}
 	}()
 	if err := copyFile(out, from); err != nil {
+		return fmt.Errorf("copy backup: %w", err)
+	}
+	if err := out.Close(); err != nil {
 		return fmt.Errorf("copy backup: %w", err)
 	}
 	if err := restoreFault("copied"); err != nil {
@@ -109,7 +112,7 @@ func copyFile(out *os.File, from string) error {
 	if err != nil {
 		return err
 	}
-	defer in.Close()
+	defer in.Close() //nolint:errcheck // opened read-only: nothing to lose
 	if _, err := io.Copy(out, in); err != nil {
 		return err
 	}
@@ -118,12 +121,18 @@ func copyFile(out *os.File, from string) error {
 
 // checkBackup opens a copy and runs SQLite's integrity check and the audit
 // chain's verification.
-func checkBackup(ctx context.Context, path string) error {
+func checkBackup(ctx context.Context, path string) (err error) {
 	src, err := Open(ctx, path, Options{})
 	if err != nil {
 		return fmt.Errorf("open backup: %w", err)
 	}
-	defer src.Close()
+	// Closing checkpoints the copy's WAL into it: that must succeed before
+	// the copy is synced and installed.
+	defer func() {
+		if cerr := src.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close backup: %w", cerr)
+		}
+	}()
 	var ok string
 	if err := src.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
 		return fmt.Errorf("backup fails SQLite's integrity check: %s %v", ok, err)
@@ -145,8 +154,8 @@ func checkpointOld(ctx context.Context, target string) {
 	if err != nil {
 		return
 	}
-	defer old.Close()
-	old.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	defer old.Close() //nolint:errcheck // best effort, as above
+	_, _ = old.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 }
 
 // syncPath fsyncs a file or a directory.
@@ -155,14 +164,14 @@ func syncPath(path string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // opened read-only to fsync: Sync's error is the one that matters
 	return f.Sync()
 }
 
 // removeSQLite removes a database file with its -wal and -shm.
 func removeSQLite(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
-		os.Remove(path + suffix)
+		_ = os.Remove(path + suffix) // best effort: most of these do not exist
 	}
 }
 
@@ -187,6 +196,9 @@ func (db *DB) TableCounts(ctx context.Context) (map[string]int64, error) {
 		names = append(names, n)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, db.classify(err)
+	}
 	sort.Strings(names)
 	out := map[string]int64{}
 	for _, n := range names {

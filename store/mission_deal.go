@@ -34,7 +34,7 @@ func (db *DB) readSnapshot(ctx context.Context, fn func(q rowQuerier) error) err
 	if err != nil {
 		return db.classify(err)
 	}
-	defer tx.Rollback()
+	defer tx.Rollback() //nolint:errcheck // after a commit it only says ErrTxDone
 	if err := fn(rebindQuerier{snapTx{tx}, db}); err != nil {
 		return db.classify(err)
 	}

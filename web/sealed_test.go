@@ -123,7 +123,6 @@ type scenarioIDs struct {
 	bidderOrgs                                  []int64
 	sealedFirstValue, englishValue, callValue   int64
 	sealedSecondValue, lampungRatio, amiraRatio int64
-	commodityOf                                 map[int64]string
 	englishPrice                                int64
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"sync"
@@ -192,12 +193,17 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 	// deadline is moved only when it comes within one heartbeat, not on
 	// every event: with thousands of watchers, setting it per write cost a
 	// tenth of the fan-out.
+	// extend reports false when the deadline cannot be set on the
+	// connection (it is gone), and the stream ends; a writer without
+	// deadlines at all (a test's recorder) streams without one.
 	var deadline time.Time
-	extend := func() {
+	extend := func() bool {
 		if now := time.Now(); deadline.Sub(now) < streamHeartbeat {
 			deadline = now.Add(2 * streamHeartbeat)
-			rc.SetWriteDeadline(deadline)
+			err := rc.SetWriteDeadline(deadline)
+			return err == nil || errors.Is(err, http.ErrNotSupported)
 		}
+		return true
 	}
 	// send writes e if it is new; false when the write failed.
 	send := func(e *live.Event) bool {
@@ -210,7 +216,9 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 		last = e.ID
 		return true
 	}
-	extend()
+	if !extend() {
+		return
+	}
 	if _, err := c.W.Write([]byte("retry: 2000\n\n")); err != nil {
 		return
 	}
@@ -219,7 +227,9 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 			return
 		}
 	}
-	rc.Flush()
+	if err := rc.Flush(); err != nil {
+		return
+	}
 	tick := time.NewTicker(streamHeartbeat)
 	defer tick.Stop()
 	for {
@@ -230,8 +240,7 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 			if !ok {
 				return // too slow: the client reconnects with Last-Event-ID
 			}
-			extend()
-			if !send(e) {
+			if !extend() || !send(e) {
 				return
 			}
 			// Drain what is already queued before flushing: one syscall for
@@ -246,11 +255,15 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 				return
 			}
 		case <-tick.C:
-			extend()
+			if !extend() {
+				return
+			}
 			if _, err := c.W.Write([]byte(": ping\n\n")); err != nil {
 				return
 			}
-			rc.Flush()
+			if err := rc.Flush(); err != nil {
+				return
+			}
 		}
 	}
 }

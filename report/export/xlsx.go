@@ -77,7 +77,7 @@ func (s xlsxStyles) cell(v Value, bold bool) excelize.Cell {
 // facts and the audit head, then one sheet per table with its totals row.
 func WriteXLSX(w io.Writer, d *Document) error {
 	f := excelize.NewFile()
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // it only removes excelize's temporary files; the workbook is written by then
 	st, err := newStyles(f, d.Lang)
 	if err != nil {
 		return err
