@@ -51,7 +51,7 @@ func (s *Server) listMarketDeposits(c *Call, _ *NoBody) ([]niaga.DepositAccount,
 	if err != nil {
 		return nil, err
 	}
-	if !c.Actor.Is(niaga.RoleAdmin) && m.OrganizerOrgID != c.Actor.OrgID {
+	if !c.Actor.Organizes(m.OrganizerOrgID) {
 		return nil, niaga.Errorf(niaga.CodeForbidden, "not your market")
 	}
 	return s.db.DepositAccounts(c, id, 0)

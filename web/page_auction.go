@@ -166,7 +166,7 @@ func (s *Server) pageMarket(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	d := marketData{Market: m, OrgName: names, IsOrganizer: c.Actor.Is(niaga.RoleAdmin) || (c.Actor.Is(niaga.RoleOrganizer) && c.Actor.OrgID == m.OrganizerOrgID)}
+	d := marketData{Market: m, OrgName: names, IsOrganizer: c.Actor.Organizes(m.OrganizerOrgID)}
 	all, err := s.db.Sessions(c)
 	if err != nil {
 		return err
@@ -337,7 +337,7 @@ func (s *Server) pageSession(c *PageCall) error {
 	for _, mid := range ss.MarketIDs {
 		m := by[mid]
 		d.Markets = append(d.Markets, m)
-		if c.Actor.Is(niaga.RoleAdmin) || (c.Actor.Is(niaga.RoleOrganizer) && c.Actor.OrgID == m.OrganizerOrgID) {
+		if c.Actor.Organizes(m.OrganizerOrgID) {
 			d.OrganizerOf[mid] = true
 		}
 	}
@@ -497,7 +497,7 @@ func (s *Server) pageAdmission(c *PageCall) error {
 	}
 	var mine []niaga.Lot
 	for _, l := range lots {
-		if c.Actor.Is(niaga.RoleAdmin) || by[l.MarketID].OrganizerOrgID == c.Actor.OrgID {
+		if c.Actor.Organizes(by[l.MarketID].OrganizerOrgID) {
 			mine = append(mine, l)
 		}
 	}
@@ -556,7 +556,7 @@ func (s *Server) lotData(c *PageCall) (*lotData, error) {
 		}
 	}
 	d.CanBid = c.Actor.Is(niaga.RoleBusiness) && !d.Own && l.Status == niaga.LotAdmitted && l.State != "closing"
-	d.CanDecide = l.Status == niaga.LotSubmitted && (c.Actor.Is(niaga.RoleAdmin) || c.Actor.Is(niaga.RoleOrganizer) && c.Actor.OrgID == d.Market.OrganizerOrgID)
+	d.CanDecide = l.Status == niaga.LotSubmitted && c.Actor.Organizes(d.Market.OrganizerOrgID)
 	return d, nil
 }
 
