@@ -16,6 +16,19 @@ type DecisionInput struct {
 	Guarantee int64 `json:"guarantee,omitempty"`
 }
 
+// maxIdemKey bounds an idempotency key, from the API's Idempotency-Key
+// header or a page form's idem field, in bytes.
+const maxIdemKey = 200
+
+// allowBid takes a bid from the actor's bucket of the bid rate limit, one
+// per user whether the bid comes from the API or the lot page.
+func (s *Server) allowBid(a *niaga.Actor) error {
+	if !s.bidLimit.Allow(strconv.FormatInt(a.UserID, 10)) {
+		return niaga.Errorf(niaga.CodeRateLimited, "too many bids; slow down")
+	}
+	return nil
+}
+
 // The auction-market handlers; auction_routes.go routes them.
 
 // ---- markets and guarantee deposits ----
@@ -125,11 +138,11 @@ func (s *Server) placeBid(c *Call, in *store.BidInput) (store.BidResult, error) 
 		return store.BidResult{}, err
 	}
 	key := c.R.Header.Get("Idempotency-Key")
-	if len(key) > 200 {
-		return store.BidResult{}, niaga.Invalid("Idempotency-Key", "at most 200 characters")
+	if len(key) > maxIdemKey {
+		return store.BidResult{}, niaga.Invalid("Idempotency-Key", "at most "+strconv.Itoa(maxIdemKey)+" characters")
 	}
-	if !s.bidLimit.Allow(strconv.FormatInt(c.Actor.UserID, 10)) {
-		return store.BidResult{}, niaga.Errorf(niaga.CodeRateLimited, "too many bids; slow down")
+	if err := s.allowBid(c.Actor); err != nil {
+		return store.BidResult{}, err
 	}
 	return s.db.PlaceBid(c, store.BidRequest{Actor: c.Actor, LotID: id, In: *in, IdemKey: key, At: at})
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"niaga"
-	"niaga/auth"
 )
 
 // Who may call the auction-market operations besides the public.
@@ -74,7 +73,6 @@ func auctionRoutes() []endpoint {
 // routeAuction registers the auction-market API and starts the closer of
 // ended auctions among the background work.
 func (s *Server) routeAuction() {
-	s.bidLimit = auth.NewLimiter(10*time.Millisecond, 200) // per user: 100 bids/s sustained
 	s.background = append(s.background, func(ctx context.Context) { s.db.RunCloser(ctx, 500*time.Millisecond) })
 	s.handleAll(auctionRoutes())
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,8 +31,8 @@ func (s *Server) recordDeal(c *Call, in *DealInput) (DealOut, error) {
 		return DealOut{}, err
 	}
 	key := c.R.Header.Get("Idempotency-Key")
-	if len(key) > 200 || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
-		return DealOut{}, niaga.Invalid("Idempotency-Key", "at most 200 visible ASCII characters")
+	if len(key) > maxIdemKey || strings.ContainsFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) {
+		return DealOut{}, niaga.Invalid("Idempotency-Key", "at most "+strconv.Itoa(maxIdemKey)+" visible ASCII characters")
 	}
 	nd := in.newDeal()
 	nd.IdempotencyKey = key

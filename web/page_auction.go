@@ -9,7 +9,6 @@ import (
 
 	"niaga"
 	"niaga/auction"
-	"niaga/auth"
 	"niaga/store"
 )
 
@@ -616,13 +615,11 @@ func (s *Server) pageLotBid(c *PageCall) error {
 	}
 	var res store.BidResult
 	if err == nil {
-		if !pageBidLimit.Allow(strconv.FormatInt(c.Actor.UserID, 10)) {
-			err = niaga.Errorf(niaga.CodeRateLimited, "too many bids; slow down")
-		} else {
+		if err = s.allowBid(c.Actor); err == nil {
 			// The form carries a key made when it was rendered: a double
 			// click or a resent form never makes a second bid.
 			key := f.Get("idem")
-			if len(key) > 100 {
+			if len(key) > maxIdemKey {
 				key = ""
 			}
 			res, err = s.db.PlaceBid(c, store.BidRequest{Actor: c.Actor, LotID: id, In: in, IdemKey: key, At: at})
@@ -652,9 +649,6 @@ func (s *Server) pageLotBid(c *PageCall) error {
 	}
 	return c.Redirect("/lots/"+strconv.FormatInt(id, 10), "")
 }
-
-// pageBidLimit bounds bids from the lot page per user, as the API does.
-var pageBidLimit = auth.NewLimiter(10*time.Millisecond, 200)
 
 // bidOutcome says in words what an accepted bid did.
 func (c *PageCall) bidOutcome(l niaga.Lot, r store.BidResult) string {
