@@ -112,6 +112,13 @@ func (a *Actor) Is(roles ...Role) bool {
 	return false
 }
 
+// Organizes reports whether the actor runs the market side of an
+// organizer organization orgID: the admin, or an organizer of that
+// organization. False for nil.
+func (a *Actor) Organizes(orgID int64) bool {
+	return a.Is(RoleAdmin) || a.Is(RoleOrganizer) && a.OrgID == orgID
+}
+
 type actorKey struct{}
 
 // WithActor returns a context carrying the actor.

@@ -32,7 +32,7 @@ func PartiesOf(a *Actor, c Contract, organizerOrg int64) ContractParties {
 	if a == nil {
 		return ps
 	}
-	if a.Is(RoleAdmin) || a.Is(RoleOrganizer) && a.OrgID == organizerOrg {
+	if a.Organizes(organizerOrg) {
 		ps |= ContractParties(PartyOrganizer)
 	}
 	if a.OrgID == c.BuyerOrgID {

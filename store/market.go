@@ -45,7 +45,7 @@ func (in *MarketInput) Validate() error {
 }
 
 func isOrganizerOf(a *niaga.Actor, orgID int64) bool {
-	return a != nil && (a.Role == niaga.RoleAdmin || (a.Role == niaga.RoleOrganizer && a.OrgID == orgID))
+	return a.Organizes(orgID)
 }
 
 // CreateMarket adds a market run by the actor's organization (or, for an

@@ -9,7 +9,6 @@ import (
 
 	"niaga"
 	"niaga/auction"
-	"niaga/auth"
 	"niaga/store"
 )
 
@@ -166,7 +165,7 @@ func (s *Server) pageMarket(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	d := marketData{Market: m, OrgName: names, IsOrganizer: c.Actor.Is(niaga.RoleAdmin) || (c.Actor.Is(niaga.RoleOrganizer) && c.Actor.OrgID == m.OrganizerOrgID)}
+	d := marketData{Market: m, OrgName: names, IsOrganizer: c.Actor.Organizes(m.OrganizerOrgID)}
 	all, err := s.db.Sessions(c)
 	if err != nil {
 		return err
@@ -337,7 +336,7 @@ func (s *Server) pageSession(c *PageCall) error {
 	for _, mid := range ss.MarketIDs {
 		m := by[mid]
 		d.Markets = append(d.Markets, m)
-		if c.Actor.Is(niaga.RoleAdmin) || (c.Actor.Is(niaga.RoleOrganizer) && c.Actor.OrgID == m.OrganizerOrgID) {
+		if c.Actor.Organizes(m.OrganizerOrgID) {
 			d.OrganizerOf[mid] = true
 		}
 	}
@@ -497,7 +496,7 @@ func (s *Server) pageAdmission(c *PageCall) error {
 	}
 	var mine []niaga.Lot
 	for _, l := range lots {
-		if c.Actor.Is(niaga.RoleAdmin) || by[l.MarketID].OrganizerOrgID == c.Actor.OrgID {
+		if c.Actor.Organizes(by[l.MarketID].OrganizerOrgID) {
 			mine = append(mine, l)
 		}
 	}
@@ -556,7 +555,7 @@ func (s *Server) lotData(c *PageCall) (*lotData, error) {
 		}
 	}
 	d.CanBid = c.Actor.Is(niaga.RoleBusiness) && !d.Own && l.Status == niaga.LotAdmitted && l.State != "closing"
-	d.CanDecide = l.Status == niaga.LotSubmitted && (c.Actor.Is(niaga.RoleAdmin) || c.Actor.Is(niaga.RoleOrganizer) && c.Actor.OrgID == d.Market.OrganizerOrgID)
+	d.CanDecide = l.Status == niaga.LotSubmitted && c.Actor.Organizes(d.Market.OrganizerOrgID)
 	return d, nil
 }
 
@@ -616,13 +615,11 @@ func (s *Server) pageLotBid(c *PageCall) error {
 	}
 	var res store.BidResult
 	if err == nil {
-		if !pageBidLimit.Allow(strconv.FormatInt(c.Actor.UserID, 10)) {
-			err = niaga.Errorf(niaga.CodeRateLimited, "too many bids; slow down")
-		} else {
+		if err = s.allowBid(c.Actor); err == nil {
 			// The form carries a key made when it was rendered: a double
 			// click or a resent form never makes a second bid.
 			key := f.Get("idem")
-			if len(key) > 100 {
+			if len(key) > maxIdemKey {
 				key = ""
 			}
 			res, err = s.db.PlaceBid(c, store.BidRequest{Actor: c.Actor, LotID: id, In: in, IdemKey: key, At: at})
@@ -652,9 +649,6 @@ func (s *Server) pageLotBid(c *PageCall) error {
 	}
 	return c.Redirect("/lots/"+strconv.FormatInt(id, 10), "")
 }
-
-// pageBidLimit bounds bids from the lot page per user, as the API does.
-var pageBidLimit = auth.NewLimiter(10*time.Millisecond, 200)
 
 // bidOutcome says in words what an accepted bid did.
 func (c *PageCall) bidOutcome(l niaga.Lot, r store.BidResult) string {

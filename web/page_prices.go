@@ -72,46 +72,20 @@ func (s *Server) pagePrices(c *PageCall) error {
 		}
 		return code
 	}
-	type key struct{ c, g, p string }
-	series := map[key][]report.Candle{}
-	var keys []key
-	for _, cd := range h.Candles { // ordered by series, then date
-		k := key{cd.Commodity, cd.Grade, cd.Province}
-		if _, ok := series[k]; !ok {
-			keys = append(keys, k)
-		}
-		series[k] = append(series[k], cd)
-	}
-	d := pricesData{Currency: strings.TrimSuffix(niaga.FormatRupiah(0, c.Lang), "0")}
-	trades := map[string]int64{}
-	for _, k := range keys {
-		cs := series[k]
-		last := cs[len(cs)-1]
-		r := priceRow{Commodity: k.c, Grade: k.g, Province: k.p, Price: last.Close, Low: last.Low, High: last.High, Volume: last.Volume, Date: last.Date}
-		if len(cs) > 1 {
-			r.Previous = cs[len(cs)-2].Close
-		}
-		for _, cd := range cs {
-			r.Trades += cd.Trades
-		}
-		trades[k.c+"|"+k.g] += r.Trades
-		d.Rows = append(d.Rows, r)
-	}
-	slices.SortStableFunc(d.Rows, func(a, b priceRow) int {
+	all := report.Series(h.Candles)
+	sorted := slices.Clone(all)
+	slices.SortStableFunc(sorted, func(a, b report.PriceSeries) int {
 		return strings.Compare(name(a.Commodity)+"\x00"+a.Grade+"\x00"+a.Province, name(b.Commodity)+"\x00"+b.Grade+"\x00"+b.Province)
 	})
+	d := pricesData{Currency: strings.TrimSuffix(niaga.FormatRupiah(0, c.Lang), "0")}
+	for _, sr := range sorted {
+		last := sr.Latest()
+		d.Rows = append(d.Rows, priceRow{Commodity: sr.Commodity, Grade: sr.Grade, Province: sr.Province, Price: last.Close, Previous: sr.PreviousClose(),
+			Low: last.Low, High: last.High, Volume: last.Volume, Date: last.Date, Trades: sr.Trades()})
+	}
 
 	// The chart: the commodity and grade asked for, or the most traded.
-	want := c.R.URL.Query().Get("series")
-	if _, ok := trades[want]; !ok {
-		best := int64(-1)
-		for _, r := range d.Rows {
-			if k := r.Commodity + "|" + r.Grade; trades[k] > best {
-				want, best = k, trades[k]
-			}
-		}
-	}
-	d.Commodity, d.Grade, _ = strings.Cut(want, "|")
+	d.Commodity, d.Grade = report.ChartSeries(sorted, c.R.URL.Query().Get("series"))
 	seen := map[string]bool{}
 	for _, r := range d.Rows {
 		k := r.Commodity + "|" + r.Grade
@@ -121,12 +95,12 @@ func (s *Server) pagePrices(c *PageCall) error {
 		}
 	}
 	lines := []priceLine{}
-	for _, k := range keys {
-		if k.c != d.Commodity || k.g != d.Grade {
+	for _, sr := range all {
+		if sr.Commodity != d.Commodity || sr.Grade != d.Grade {
 			continue
 		}
-		line := priceLine{Label: provinceName(k.p)}
-		for _, cd := range series[k] {
+		line := priceLine{Label: provinceName(sr.Province)}
+		for _, cd := range sr.Candles {
 			line.Points = append(line.Points, pricePoint{Price: cd.Close, Label: dayLabel(cd.Date, c.Lang), Day: cd.Date})
 		}
 		lines = append(lines, line)

@@ -69,6 +69,8 @@ func New(cfg Config) *Server {
 		secure:  cfg.SecureCookies,
 		trusted: cfg.TrustedProxies,
 		loginIP: auth.NewLimiter(loginIPEvery, 20),
+		// One bucket per user for bids from the API and the lot page alike.
+		bidLimit: auth.NewLimiter(10*time.Millisecond, 200), // per user: 100 bids/s sustained
 	}
 	if s.log == nil {
 		s.log = slog.Default()
