@@ -349,6 +349,51 @@ func missionAuthority(ctx context.Context, q rowQuerier, m *niaga.Mission, actor
 	return a, nil
 }
 
+// missionNeed is what missionFor checks once it holds the mission and knows
+// the actor's authority in it. The zero value checks nothing: the caller
+// decides with the authority it gets back.
+type missionNeed struct {
+	// staff, when not empty, lets only the mission's staff (the admin or
+	// the running agency) go on; it is the message of the Forbidden error
+	// everyone else gets.
+	staff string
+	// open, when true, refuses a closed mission with a Conflict ("the
+	// mission is closed"); it is checked after staff.
+	open bool
+}
+
+// missionFor is the preamble of every write in a mission: it locks the
+// mission (so writes to one mission serialize), reads what the actor may do
+// in it, then applies need. A missing mission is NotFound.
+func (tx *Tx) missionFor(ctx context.Context, actor *niaga.Actor, missionID int64, need missionNeed) (niaga.Mission, authority, error) {
+	m, err := tx.lockMission(ctx, missionID)
+	if err != nil {
+		return m, authority{}, err
+	}
+	a, err := missionAuthority(ctx, tx, &m, actor)
+	if err != nil {
+		return m, a, err
+	}
+	if need.staff != "" && !a.staff() {
+		return m, a, niaga.Errorf(niaga.CodeForbidden, "%s", need.staff)
+	}
+	if need.open && m.Status == niaga.MissionClosed {
+		return m, a, niaga.Errorf(niaga.CodeConflict, "the mission is closed")
+	}
+	return m, a, nil
+}
+
+// readMission is missionFor's counterpart for reads: the mission, unlocked,
+// as q sees it (a snapshot), and the actor's authority in it.
+func readMission(ctx context.Context, q rowQuerier, actor *niaga.Actor, missionID int64) (niaga.Mission, authority, error) {
+	m, err := loadMission(ctx, q, missionID, "")
+	if err != nil {
+		return m, authority{}, err
+	}
+	a, err := missionAuthority(ctx, q, &m, actor)
+	return m, a, err
+}
+
 // SetMissionStatus moves a mission forward: planned → open → closed. Only
 // the running agency or the admin does it.
 func (db *DB) SetMissionStatus(ctx context.Context, actor *niaga.Actor, id int64, status niaga.MissionStatus) (niaga.Mission, error) {
@@ -357,16 +402,9 @@ func (db *DB) SetMissionStatus(ctx context.Context, actor *niaga.Actor, id int64
 	}
 	var out niaga.Mission
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, id)
+		m, _, err := tx.missionFor(ctx, actor, id, missionNeed{staff: "only the running agency changes the mission's status"})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency changes the mission's status")
 		}
 		if !m.Status.CanMoveTo(status) {
 			return niaga.Errorf(niaga.CodeConflict, "a %s mission cannot become %s", m.Status, status)
@@ -399,16 +437,9 @@ func (db *DB) AddMissionStaff(ctx context.Context, actor *niaga.Actor, missionID
 		return niaga.Invalid("role", "must be desk or validator")
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		_, _, err := tx.missionFor(ctx, actor, missionID, missionNeed{staff: "only the running agency appoints mission staff"})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency appoints mission staff")
 		}
 		o, err := tx.orgByID(ctx, orgID)
 		if err != nil {

@@ -352,11 +352,7 @@ func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64,
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, orig.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		m, a, err := tx.missionFor(ctx, actor, orig.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}
@@ -411,11 +407,7 @@ func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, d.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		_, a, err := tx.missionFor(ctx, actor, d.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}
@@ -456,11 +448,7 @@ func (db *DB) RecordRealization(ctx context.Context, actor *niaga.Actor, dealID,
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, d.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		_, a, err := tx.missionFor(ctx, actor, d.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}
@@ -495,11 +483,7 @@ func (a authority) canSeeDeals() bool { return a.staff() || a.desk || a.validato
 func (db *DB) Deals(ctx context.Context, actor *niaga.Actor, missionID int64) ([]niaga.Deal, error) {
 	var out []niaga.Deal
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -687,11 +671,7 @@ type DealFollowUp struct {
 func (db *DB) FollowUp(ctx context.Context, actor *niaga.Actor, missionID int64) (FollowUp, error) {
 	f := FollowUp{MissionID: missionID, Deals: []DealFollowUp{}}
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -732,11 +712,7 @@ func (db *DB) DealFor(ctx context.Context, actor *niaga.Actor, id int64) (niaga.
 		if d, err = loadDeal(ctx, q, id); err != nil {
 			return err
 		}
-		m, err := loadMission(ctx, q, d.MissionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, d.MissionID)
 		if err != nil {
 			return err
 		}

@@ -30,16 +30,9 @@ func (db *DB) CreateAgreement(ctx context.Context, actor *niaga.Actor, missionID
 		return err
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		_, _, err := tx.missionFor(ctx, actor, missionID, missionNeed{staff: "only the running agency records agreements"})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency records agreements")
 		}
 		return tx.insertAgreement(ctx, actor, missionID, ag)
 	})
@@ -176,11 +169,7 @@ func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID i
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, d.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		_, a, err := tx.missionFor(ctx, actor, d.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}
@@ -339,11 +328,7 @@ func (db *DB) WithdrawFinancing(ctx context.Context, actor *niaga.Actor, id int6
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, f.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		_, a, err := tx.missionFor(ctx, actor, f.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}

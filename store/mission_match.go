@@ -36,11 +36,7 @@ type MatchOptions struct {
 func (db *DB) MissionMatches(ctx context.Context, actor *niaga.Actor, missionID int64, opt MatchOptions) ([]MissionMatch, error) {
 	out := []MissionMatch{}
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -216,16 +212,12 @@ func (db *DB) RequestMeeting(ctx context.Context, actor *niaga.Actor, missionID 
 		return out, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		m, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{})
 		if err != nil {
 			return err
 		}
 		if m.Status == niaga.MissionClosed || !tx.Now.Before(m.Closes) {
 			return niaga.Errorf(niaga.CodeConflict, "the mission is over")
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
 		}
 		from, err := ownParticipant(ctx, tx, &m, a, in.From, "from_participant")
 		if err != nil {
@@ -320,11 +312,7 @@ func pairScore(ctx context.Context, q rowQuerier, missionID int64, from, to niag
 func (db *DB) MeetingRequests(ctx context.Context, actor *niaga.Actor, missionID int64) ([]MeetingRequest, error) {
 	out := []MeetingRequest{}
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -383,15 +371,11 @@ func (db *DB) moveMeeting(ctx context.Context, actor *niaga.Actor, id int64, to 
 			}
 			return err
 		}
-		m, err := tx.lockMission(ctx, missionID)
+		_, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{})
 		if err != nil {
 			return err
 		}
 		r, err := loadMeeting(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
 		if err != nil {
 			return err
 		}
@@ -537,19 +521,9 @@ func (db *DB) ScheduleMission(ctx context.Context, actor *niaga.Actor, missionID
 		return MeetingSchedule{}, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		m, _, err := tx.missionFor(ctx, actor, missionID, missionNeed{staff: "only the running agency schedules meetings", open: true})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency schedules meetings")
-		}
-		if m.Status == niaga.MissionClosed {
-			return niaga.Errorf(niaga.CodeConflict, "the mission is closed")
 		}
 		if p.Start.IsZero() {
 			p.Start = m.Opens
@@ -830,11 +804,7 @@ func (db *DB) ParticipantAgenda(ctx context.Context, actor *niaga.Actor, partici
 		if err != nil {
 			return err
 		}
-		m, err := loadMission(ctx, q, p.MissionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		m, a, err := readMission(ctx, q, actor, p.MissionID)
 		if err != nil {
 			return err
 		}

@@ -40,11 +40,7 @@ func (db *DB) Participant(ctx context.Context, id int64) (niaga.Participant, err
 func (db *DB) Participants(ctx context.Context, actor *niaga.Actor, missionID int64) ([]niaga.Participant, error) {
 	out := []niaga.Participant{}
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -96,11 +92,7 @@ func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missi
 		return out, niaga.Invalid("contact", "at most 200 characters")
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		m, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{})
 		if err != nil {
 			return err
 		}
@@ -182,16 +174,9 @@ func (db *DB) VerifyParticipant(ctx context.Context, actor *niaga.Actor, id int6
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, p.MissionID)
+		_, _, err = tx.missionFor(ctx, actor, p.MissionID, missionNeed{staff: "only the running agency verifies participants"})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency verifies participants")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE mission_participants SET verified = $1, verified_by = $2, verified_at = $3 WHERE id = $4",
 			verified, actor.UserID, micros(tx.Now), id); err != nil {
@@ -305,14 +290,7 @@ func (db *DB) AddNeed(ctx context.Context, actor *niaga.Actor, missionID int64, 
 }
 
 func (tx *Tx) prepareListing(ctx context.Context, actor *niaga.Actor, missionID, participant int64) (niaga.Participant, error) {
-	m, err := tx.lockMission(ctx, missionID)
-	if err != nil {
-		return niaga.Participant{}, err
-	}
-	if m.Status == niaga.MissionClosed {
-		return niaga.Participant{}, niaga.Errorf(niaga.CodeConflict, "the mission is closed")
-	}
-	a, err := missionAuthority(ctx, tx, &m, actor)
+	m, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{open: true})
 	if err != nil {
 		return niaga.Participant{}, err
 	}
@@ -404,11 +382,7 @@ func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, partici
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, p.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		m, a, err := tx.missionFor(ctx, actor, p.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}
