@@ -9,6 +9,7 @@ import (
 
 	"niaga"
 	"niaga/demo"
+	"niaga/internal/datagen"
 	"niaga/store"
 	"niaga/store/storetest"
 )
@@ -194,7 +195,7 @@ func TestMissionTotalsArchiveAndGenerated(t *testing.T) {
 		}
 		u := data.Users[demo.Admin]
 		admin := &niaga.Actor{UserID: u.ID, OrgID: u.OrgID, Role: niaga.RoleAdmin}
-		st, err := db.GenerateReportData(ctx, admin, store.GenSpec{Bids: 10, Deals: 2000, Seed: 3})
+		st, err := datagen.Generate(ctx, db, admin, datagen.Spec{Bids: 10, Deals: 2000, Seed: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
