@@ -169,18 +169,8 @@ func (db *DB) Mission(ctx context.Context, id int64) (niaga.Mission, error) {
 	return m, db.classify(err)
 }
 
-// MissionInfo is a mission with its running figures, for lists.
-type MissionInfo struct {
-	niaga.Mission
-	AgencyName   string           `json:"agency_name"`
-	TotalValue   int64            `json:"total_value"`
-	DealCount    int64            `json:"deal_count"`
-	Participants int64            `json:"participants"`
-	Delegations  map[string]int64 `json:"delegations"` // participants per province
-}
-
 // Missions lists every mission, newest first, with totals.
-func (db *DB) Missions(ctx context.Context) ([]MissionInfo, error) {
+func (db *DB) Missions(ctx context.Context) ([]niaga.MissionInfo, error) {
 	rows, err := db.query(ctx, `SELECT m.id, m.title, m.host_province, m.venue, m.agency_id, m.opens_at, m.closes_at, m.target_value, m.status, m.request_ttl, m.created_at,
 		o.name, m.deal_total, m.deal_count
 		FROM missions m JOIN organizations o ON o.id = m.agency_id ORDER BY m.opens_at DESC, m.id DESC`)
@@ -188,10 +178,10 @@ func (db *DB) Missions(ctx context.Context) ([]MissionInfo, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []MissionInfo{}
+	out := []niaga.MissionInfo{}
 	byID := map[int64]int{}
 	for rows.Next() {
-		var mi MissionInfo
+		var mi niaga.MissionInfo
 		var opens, closes, ttl, created int64
 		if err := rows.Scan(&mi.ID, &mi.Title, &mi.HostProvince, &mi.Venue, &mi.AgencyID, &opens, &closes, &mi.TargetValue, &mi.Status, &ttl, &created,
 			&mi.AgencyName, &mi.TotalValue, &mi.DealCount); err != nil {
@@ -215,7 +205,7 @@ func (db *DB) Missions(ctx context.Context) ([]MissionInfo, error) {
 }
 
 // fillMissionLists adds guests and delegation counts to listed missions.
-func (db *DB) fillMissionLists(ctx context.Context, out []MissionInfo, byID map[int64]int) error {
+func (db *DB) fillMissionLists(ctx context.Context, out []niaga.MissionInfo, byID map[int64]int) error {
 	rows, err := db.query(ctx, "SELECT mission_id, province FROM mission_guests ORDER BY mission_id, province")
 	if err != nil {
 		return err
@@ -255,12 +245,12 @@ func (db *DB) fillMissionLists(ctx context.Context, out []MissionInfo, byID map[
 }
 
 // MissionInfo returns one mission with its figures.
-func (db *DB) MissionInfo(ctx context.Context, id int64) (MissionInfo, error) {
+func (db *DB) MissionInfo(ctx context.Context, id int64) (niaga.MissionInfo, error) {
 	m, err := db.Mission(ctx, id)
 	if err != nil {
-		return MissionInfo{}, err
+		return niaga.MissionInfo{}, err
 	}
-	mi := MissionInfo{Mission: m, Delegations: map[string]int64{}}
+	mi := niaga.MissionInfo{Mission: m, Delegations: map[string]int64{}}
 	err = db.queryRow(ctx, `SELECT o.name, m.deal_total, m.deal_count
 		FROM missions m JOIN organizations o ON o.id = m.agency_id WHERE m.id = $1`, id).Scan(&mi.AgencyName, &mi.TotalValue, &mi.DealCount)
 	if err != nil {
@@ -477,17 +467,17 @@ type PartnerTotal struct {
 // MissionHistory is the programme's record: every mission with its total,
 // totals per year and cumulative, and per partner province.
 type MissionHistory struct {
-	Province  string         `json:"province,omitempty"`
-	Missions  []MissionInfo  `json:"missions"`
-	ByYear    []YearTotal    `json:"by_year"`
-	ByPartner []PartnerTotal `json:"by_partner"`
-	Total     int64          `json:"total"`
-	Count     int            `json:"count"`
+	Province  string              `json:"province,omitempty"`
+	Missions  []niaga.MissionInfo `json:"missions"`
+	ByYear    []YearTotal         `json:"by_year"`
+	ByPartner []PartnerTotal      `json:"by_partner"`
+	Total     int64               `json:"total"`
+	Count     int                 `json:"count"`
 }
 
 // MissionHistory sums every mission, or those involving province when given.
 func (db *DB) MissionHistory(ctx context.Context, province string) (MissionHistory, error) {
-	h := MissionHistory{Province: province, Missions: []MissionInfo{}, ByYear: []YearTotal{}, ByPartner: []PartnerTotal{}}
+	h := MissionHistory{Province: province, Missions: []niaga.MissionInfo{}, ByYear: []YearTotal{}, ByPartner: []PartnerTotal{}}
 	if province != "" {
 		if _, ok := niaga.ProvinceByCode(province); !ok {
 			return h, niaga.Invalid("province", "unknown province code")

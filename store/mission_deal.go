@@ -105,39 +105,9 @@ func (db *DB) Deal(ctx context.Context, id int64) (niaga.Deal, error) {
 	return d, db.classify(err)
 }
 
-// NewDeal is the input of RecordDeal. Seller and buyer are participant ids.
-type NewDeal struct {
-	SellerID, BuyerID int64
-	Commodity         string
-	Kind              niaga.DealKind
-	Quantity, Value   int64
-	Note              string
-	// IdempotencyKey makes a retry return the first deal instead of a second one.
-	IdempotencyKey string
-}
-
-// Validate checks a deal's own fields.
-func (in *NewDeal) Validate() error {
-	var c niaga.Check
-	c.Require(in.SellerID > 0, "seller_id", "required")
-	c.Require(in.BuyerID > 0, "buyer_id", "required")
-	c.Require(in.SellerID != in.BuyerID, "buyer_id", "must differ from the seller")
-	c.Require(in.Commodity != "", "commodity", "required")
-	c.Require(in.Kind.Valid(), "kind", "must be purchase, contract, commitment or investment")
-	if in.Kind == niaga.DealInvestment {
-		c.InRange("quantity", in.Quantity, niaga.RangeDealQuantity)
-	} else {
-		c.InRange("quantity", in.Quantity, niaga.RangeQuantity)
-	}
-	c.InRange("value", in.Value, niaga.RangeDealValue)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
-	c.Require(len(in.IdempotencyKey) <= 200, "Idempotency-Key", "at most 200 characters")
-	return c.Err()
-}
-
 // sameDeal reports whether a stored deal is what in asks for (an
 // idempotent retry must repeat the request, not change it).
-func sameDeal(d *niaga.Deal, missionID int64, in *NewDeal) bool {
+func sameDeal(d *niaga.Deal, missionID int64, in *niaga.NewDeal) bool {
 	return d.MissionID == missionID && d.SellerID == in.SellerID && d.BuyerID == in.BuyerID && d.Commodity == in.Commodity &&
 		d.Kind == in.Kind && d.Quantity == in.Quantity && d.Value == in.Value && d.Note == strings.TrimSpace(in.Note)
 }
@@ -156,7 +126,7 @@ type DealEvent struct {
 // participants; a participant records deals it is a party to. With an
 // idempotency key, a retry by the same user returns the first deal
 // (replayed = true) and never makes a second one.
-func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int64, in NewDeal) (out niaga.Deal, replayed bool, err error) {
+func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int64, in niaga.NewDeal) (out niaga.Deal, replayed bool, err error) {
 	in.Note = strings.TrimSpace(in.Note)
 	if err := in.Validate(); err != nil {
 		return out, false, err
@@ -255,7 +225,7 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 	return out, replayed, err
 }
 
-func (tx *Tx) replay(ctx context.Context, id, missionID int64, in *NewDeal, out *niaga.Deal) error {
+func (tx *Tx) replay(ctx context.Context, id, missionID int64, in *niaga.NewDeal, out *niaga.Deal) error {
 	d, err := loadDeal(ctx, tx, id)
 	if err != nil {
 		return err

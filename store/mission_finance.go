@@ -119,15 +119,6 @@ func (db *DB) Agreements(ctx context.Context, missionID int64) ([]niaga.Agreemen
 	return out, err
 }
 
-// NewFinancing is the input of RequestFinancing.
-type NewFinancing struct {
-	BankID      int64
-	GuarantorID int64 // 0 = no guarantor
-	Amount      int64
-	TenorMonths int64
-	Purpose     string
-}
-
 const financingCols = `f.id, f.deal_id, f.mission_id, f.bank_id, b.name, COALESCE(f.guarantor_id, 0), COALESCE(g.name, ''), f.amount, f.tenor_months,
 	f.purpose, f.status, f.approved_amount, f.answer, f.requested_by, f.requested_org, f.requested_at, f.answered_at`
 
@@ -152,7 +143,7 @@ func loadFinancing(ctx context.Context, q rowQuerier, id int64) (niaga.Financing
 
 // RequestFinancing asks a bank to finance a standing deal, optionally with
 // a guarantor. A party to the deal or the mission desk asks.
-func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID int64, in NewFinancing) (niaga.FinancingRequest, error) {
+func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID int64, in niaga.NewFinancing) (niaga.FinancingRequest, error) {
 	var out niaga.FinancingRequest
 	in.Purpose = strings.TrimSpace(in.Purpose)
 	var c niaga.Check

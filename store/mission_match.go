@@ -187,20 +187,9 @@ func loadMeeting(ctx context.Context, q rowQuerier, id int64) (MeetingRequest, e
 	return r, err
 }
 
-// NewMeetingRequest is the input of RequestMeeting. From is the requesting
-// participant (the actor's own when 0). NeedID and OfferID name the pair
-// the request comes from; its score ranks the meeting in the scheduler.
-type NewMeetingRequest struct {
-	From, To        int64
-	NeedID, OfferID int64
-	Message         string
-	Virtual         bool
-	Link            string
-}
-
 // RequestMeeting asks another participant for a meeting. The request
 // expires after the mission's request TTL (never after closing time).
-func (db *DB) RequestMeeting(ctx context.Context, actor *niaga.Actor, missionID int64, in NewMeetingRequest) (MeetingRequest, error) {
+func (db *DB) RequestMeeting(ctx context.Context, actor *niaga.Actor, missionID int64, in niaga.NewMeetingRequest) (MeetingRequest, error) {
 	var out MeetingRequest
 	in.Message, in.Link = strings.TrimSpace(in.Message), strings.TrimSpace(in.Link)
 	var c niaga.Check
@@ -467,11 +456,11 @@ func (db *DB) ExpireMeetingRequests(ctx context.Context, asOf time.Time) (int, e
 // ScheduleParams configure a scheduler run. Start and End default to the
 // mission's opening and closing times.
 type ScheduleParams struct {
-	SlotMinutes int        `json:"slot_minutes"`
-	Tables      int        `json:"tables"` // 0 = unlimited
-	Start       time.Time  `json:"start"`
-	End         time.Time  `json:"end"`
-	Breaks      []TimeSpan `json:"breaks"`
+	SlotMinutes int              `json:"slot_minutes"`
+	Tables      int              `json:"tables"` // 0 = unlimited
+	Start       time.Time        `json:"start"`
+	End         time.Time        `json:"end"`
+	Breaks      []niaga.TimeSpan `json:"breaks"`
 }
 
 // ScheduledMeeting is one meeting in the stored schedule.

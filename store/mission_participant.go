@@ -72,18 +72,8 @@ func (db *DB) Participants(ctx context.Context, actor *niaga.Actor, missionID in
 	return out, err
 }
 
-// NewParticipant registers an organization to a mission. A business
-// registers itself (OrgID 0 or its own); the running agency registers any
-// business and may mark it verified at once.
-type NewParticipant struct {
-	OrgID      int64
-	Delegation string // province code; the organization's province when empty
-	Contact    string
-	Verified   bool
-}
-
 // RegisterParticipant adds an organization to a mission's delegation.
-func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missionID int64, in NewParticipant) (niaga.Participant, error) {
+func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missionID int64, in niaga.NewParticipant) (niaga.Participant, error) {
 	var out niaga.Participant
 	if actor == nil {
 		return out, niaga.Errorf(niaga.CodeUnauthorized, "sign in to register")
@@ -365,15 +355,9 @@ func missionNeeds(ctx context.Context, q rowQuerier, missionID int64, verifiedOn
 	return out, rows.Err()
 }
 
-// TimeSpan is a span of time [Start, End).
-type TimeSpan struct {
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
-}
-
 // SetUnavailability replaces the times a participant cannot meet (the
 // scheduler keeps those slots free). The participant or the running agency sets it.
-func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, participantID int64, ranges []TimeSpan) error {
+func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, participantID int64, ranges []niaga.TimeSpan) error {
 	if len(ranges) > 100 {
 		return niaga.Invalid("ranges", "at most 100")
 	}
@@ -415,23 +399,23 @@ func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, partici
 }
 
 // Unavailability returns the times a participant cannot meet.
-func (db *DB) Unavailability(ctx context.Context, participantID int64) ([]TimeSpan, error) {
+func (db *DB) Unavailability(ctx context.Context, participantID int64) ([]niaga.TimeSpan, error) {
 	return unavailability(ctx, poolReader{db}, participantID)
 }
 
-func unavailability(ctx context.Context, q rowQuerier, participantID int64) ([]TimeSpan, error) {
+func unavailability(ctx context.Context, q rowQuerier, participantID int64) ([]niaga.TimeSpan, error) {
 	rows, err := q.Query(ctx, "SELECT starts_at, ends_at FROM participant_unavailability WHERE participant_id = $1 ORDER BY starts_at", participantID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []TimeSpan{}
+	out := []niaga.TimeSpan{}
 	for rows.Next() {
 		var s, e int64
 		if err := rows.Scan(&s, &e); err != nil {
 			return nil, err
 		}
-		out = append(out, TimeSpan{fromMicros(s), fromMicros(e)})
+		out = append(out, niaga.TimeSpan{Start: fromMicros(s), End: fromMicros(e)})
 	}
 	return out, rows.Err()
 }

@@ -116,18 +116,18 @@ func (s *Server) routeAuction() {
 			})
 	}
 	Handle(s, Route{Method: "POST", Path: "/api/v1/lots/{id}/bids", ID: "placeBid", Summary: "Bid on a lot; 201 means committed", Tag: "auction", Policy: &business, Status: http.StatusCreated, Headers: []string{"Idempotency-Key"}},
-		func(c *Call, in *store.BidInput) (store.BidResult, error) {
+		func(c *Call, in *niaga.BidInput) (niaga.BidResult, error) {
 			at := time.Now().UTC() // the server's receipt time decides deadlines and the dutch price
 			id, err := c.ID("id")
 			if err != nil {
-				return store.BidResult{}, err
+				return niaga.BidResult{}, err
 			}
 			key := c.R.Header.Get("Idempotency-Key")
 			if len(key) > 200 {
-				return store.BidResult{}, niaga.Invalid("Idempotency-Key", "at most 200 characters")
+				return niaga.BidResult{}, niaga.Invalid("Idempotency-Key", "at most 200 characters")
 			}
 			if !s.bidLimit.Allow(strconv.FormatInt(c.Actor.UserID, 10)) {
-				return store.BidResult{}, niaga.Errorf(niaga.CodeRateLimited, "too many bids; slow down")
+				return niaga.BidResult{}, niaga.Errorf(niaga.CodeRateLimited, "too many bids; slow down")
 			}
 			return s.db.PlaceBid(c, store.BidRequest{Actor: c.Actor, LotID: id, In: *in, IdemKey: key, At: at})
 		})

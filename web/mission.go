@@ -90,7 +90,7 @@ func (s *Server) routeMissions() {
 			if err != nil {
 				return niaga.Participant{}, err
 			}
-			return s.db.RegisterParticipant(c, c.Actor, id, store.NewParticipant{OrgID: in.OrgID, Delegation: in.Delegation, Contact: in.Contact, Verified: in.Verified})
+			return s.db.RegisterParticipant(c, c.Actor, id, niaga.NewParticipant{OrgID: in.OrgID, Delegation: in.Delegation, Contact: in.Contact, Verified: in.Verified})
 		})
 	Handle(s, Route{Method: "POST", Path: "/api/v1/participants/{id}/verify", ID: "verifyParticipant", Summary: "Verify a participant (the running agency)", Tag: tag, Policy: &staff},
 		func(c *Call, in *VerifyInput) (niaga.Participant, error) {
@@ -109,7 +109,7 @@ func (s *Server) routeMissions() {
 			return s.db.DecideParticipant(c, c.Actor, id, in.Decision == niaga.ParticipantApproved)
 		})
 	Handle(s, Route{Method: "PUT", Path: "/api/v1/participants/{id}/unavailability", ID: "setUnavailability", Summary: "Replace the local times a participant cannot meet", Tag: tag, Policy: &SignedIn},
-		func(c *Call, in *UnavailabilityInput) ([]store.TimeSpan, error) {
+		func(c *Call, in *UnavailabilityInput) ([]niaga.TimeSpan, error) {
 			id, err := c.ID("id")
 			if err != nil {
 				return nil, err
@@ -224,7 +224,7 @@ func (s *Server) routeMissions() {
 			if err != nil {
 				return store.MeetingRequest{}, err
 			}
-			return s.db.RequestMeeting(c, c.Actor, id, store.NewMeetingRequest{From: in.From, To: in.To, NeedID: in.NeedID, OfferID: in.OfferID,
+			return s.db.RequestMeeting(c, c.Actor, id, niaga.NewMeetingRequest{From: in.From, To: in.To, NeedID: in.NeedID, OfferID: in.OfferID,
 				Message: in.Message, Virtual: in.Virtual, Link: in.Link})
 		})
 	Handle(s, Route{Method: "POST", Path: "/api/v1/meetings/{id}/answer", ID: "answerMeetingRequest", Summary: "Accept or decline a meeting request (the invited participant)", Tag: tag, Policy: &SignedIn},
@@ -448,7 +448,7 @@ func (s *Server) routeMissions() {
 			if err != nil {
 				return niaga.FinancingRequest{}, err
 			}
-			return s.db.RequestFinancing(c, c.Actor, id, store.NewFinancing{BankID: in.BankID, GuarantorID: in.GuarantorID, Amount: in.Amount, TenorMonths: in.TenorMonths, Purpose: in.Purpose})
+			return s.db.RequestFinancing(c, c.Actor, id, niaga.NewFinancing{BankID: in.BankID, GuarantorID: in.GuarantorID, Amount: in.Amount, TenorMonths: in.TenorMonths, Purpose: in.Purpose})
 		})
 	Handle(s, Route{Method: "GET", Path: "/api/v1/financing", ID: "listFinancing", Summary: "Financing requests you may see (a bank: those addressed to it)", Tag: tag, Policy: &SignedIn, Query: []string{"mission"}},
 		func(c *Call, _ *NoBody) ([]niaga.FinancingRequest, error) {
@@ -669,7 +669,7 @@ func dealsOut(ds []niaga.Deal, host, lang string) []DealOut {
 	return out
 }
 
-func missionOut(mi store.MissionInfo, lang string) MissionOut {
+func missionOut(mi niaga.MissionInfo, lang string) MissionOut {
 	p, _ := niaga.ProvinceByCode(mi.HostProvince)
 	return MissionOut{MissionInfo: mi, Zone: p.Zone, TZ: p.TZ, DateLocal: mi.LocalDate(),
 		OpensLocal: niaga.LocalTime(mi.Opens, mi.HostProvince, "15:04"), ClosesLocal: niaga.LocalTime(mi.Closes, mi.HostProvince, "15:04"),

@@ -599,7 +599,7 @@ func (s *Server) pageLotBid(c *PageCall) error {
 		return err
 	}
 	f := c.R.PostForm
-	in := store.BidInput{Side: f.Get("side")}
+	in := niaga.BidInput{Side: f.Get("side")}
 	num := func(name string) int64 {
 		if strings.TrimSpace(f.Get(name)) == "" || err != nil {
 			return 0
@@ -614,7 +614,7 @@ func (s *Server) pageLotBid(c *PageCall) error {
 	if err == nil {
 		err = in.Validate()
 	}
-	var res store.BidResult
+	var res niaga.BidResult
 	if err == nil {
 		if !pageBidLimit.Allow(strconv.FormatInt(c.Actor.UserID, 10)) {
 			err = niaga.Errorf(niaga.CodeRateLimited, "too many bids; slow down")
@@ -657,7 +657,7 @@ func (s *Server) pageLotBid(c *PageCall) error {
 var pageBidLimit = auth.NewLimiter(10*time.Millisecond, 200)
 
 // bidOutcome says in words what an accepted bid did.
-func (c *PageCall) bidOutcome(l niaga.Lot, r store.BidResult) string {
+func (c *PageCall) bidOutcome(l niaga.Lot, r niaga.BidResult) string {
 	lang := c.Lang
 	switch auction.Mechanism(l.Mechanism) {
 	case auction.English:
