@@ -318,15 +318,11 @@ func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64,
 		return out, niaga.Errorf(niaga.CodeUnauthorized, "sign in to correct deals")
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		orig, err := loadDeal(ctx, tx, dealID)
+		orig, m, a, err := tx.dealFor(ctx, actor, dealID)
 		if err != nil {
 			return err
 		}
-		m, a, err := tx.missionFor(ctx, actor, orig.MissionID, missionNeed{})
-		if err != nil {
-			return err
-		}
-		own := a.self != 0 && orig.RecordedOrg == actor.OrgID && (a.self == orig.SellerID || a.self == orig.BuyerID)
+		own := a.partyTo(&orig) && orig.RecordedOrg == actor.OrgID
 		switch {
 		case a.desk || a.validator:
 		case own && m.Status == niaga.MissionOpen:
@@ -373,11 +369,7 @@ func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64
 		return out, niaga.Invalid("note", "at most 500 characters")
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		d, err := loadDeal(ctx, tx, dealID)
-		if err != nil {
-			return err
-		}
-		_, a, err := tx.missionFor(ctx, actor, d.MissionID, missionNeed{})
+		d, _, a, err := tx.dealFor(ctx, actor, dealID)
 		if err != nil {
 			return err
 		}
@@ -414,15 +406,11 @@ func (db *DB) RecordRealization(ctx context.Context, actor *niaga.Actor, dealID,
 		return out, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		d, err := loadDeal(ctx, tx, dealID)
+		d, _, a, err := tx.dealFor(ctx, actor, dealID)
 		if err != nil {
 			return err
 		}
-		_, a, err := tx.missionFor(ctx, actor, d.MissionID, missionNeed{})
-		if err != nil {
-			return err
-		}
-		party := a.self != 0 && (a.self == d.SellerID || a.self == d.BuyerID)
+		party := a.partyTo(&d)
 		if !a.desk && !a.validator && !party {
 			return niaga.Errorf(niaga.CodeForbidden, "only the parties or the mission desk follow a deal up")
 		}
@@ -444,6 +432,23 @@ func (db *DB) RecordRealization(ctx context.Context, actor *niaga.Actor, dealID,
 		return tx.Audit(actor, "deal.realize", "deal", dealID, nil, map[string]any{"amount": amount, "realized": sum, "note": note})
 	})
 	return out, err
+}
+
+// partyTo reports whether the actor's participant is the seller or the
+// buyer of d.
+func (a authority) partyTo(d *niaga.Deal) bool {
+	return a.self != 0 && (a.self == d.SellerID || a.self == d.BuyerID)
+}
+
+// dealFor loads a deal for a write: the deal, its mission locked by
+// missionFor (nothing required), and the actor's authority in it.
+func (tx *Tx) dealFor(ctx context.Context, actor *niaga.Actor, dealID int64) (niaga.Deal, niaga.Mission, authority, error) {
+	d, err := loadDeal(ctx, tx, dealID)
+	if err != nil {
+		return d, niaga.Mission{}, authority{}, err
+	}
+	m, a, err := tx.missionFor(ctx, actor, d.MissionID, missionNeed{})
+	return d, m, a, err
 }
 
 // canSeeDeals: the mission's staff and participants see its ledger.

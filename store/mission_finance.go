@@ -156,15 +156,11 @@ func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID i
 		return out, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		d, err := loadDeal(ctx, tx, dealID)
+		d, _, a, err := tx.dealFor(ctx, actor, dealID)
 		if err != nil {
 			return err
 		}
-		_, a, err := tx.missionFor(ctx, actor, d.MissionID, missionNeed{})
-		if err != nil {
-			return err
-		}
-		party := a.self != 0 && (a.self == d.SellerID || a.self == d.BuyerID)
+		party := a.partyTo(&d)
 		if !party && !a.desk {
 			return niaga.Errorf(niaga.CodeForbidden, "only a party to the deal or the mission desk asks for financing")
 		}
