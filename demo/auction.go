@@ -94,13 +94,13 @@ func seedAuction(ctx context.Context, db *store.DB, d *Data) error {
 	bids := []struct {
 		lot int
 		b   int
-		in  store.BidInput
+		in  niaga.BidInput
 	}{
-		{0, 0, store.BidInput{Price: 11_500}}, {0, 1, store.BidInput{MaxPrice: 11_800}}, {0, 2, store.BidInput{Price: 11_700}},
-		{1, 0, store.BidInput{Price: 13_400}}, {1, 1, store.BidInput{Price: 13_550}},
-		{2, 2, store.BidInput{Price: 38_500}},
-		{4, 0, store.BidInput{Side: "buy", Quantity: 20_000, Price: 5_050}}, {4, 1, store.BidInput{Side: "buy", Quantity: 25_000, Price: 4_980}},
-		{5, 2, store.BidInput{Price: 5_100}},
+		{0, 0, niaga.BidInput{Price: 11_500}}, {0, 1, niaga.BidInput{MaxPrice: 11_800}}, {0, 2, niaga.BidInput{Price: 11_700}},
+		{1, 0, niaga.BidInput{Price: 13_400}}, {1, 1, niaga.BidInput{Price: 13_550}},
+		{2, 2, niaga.BidInput{Price: 38_500}},
+		{4, 0, niaga.BidInput{Side: "buy", Quantity: 20_000, Price: 5_050}}, {4, 1, niaga.BidInput{Side: "buy", Quantity: 25_000, Price: 4_980}},
+		{5, 2, niaga.BidInput{Price: 5_100}},
 	}
 	for _, b := range bids {
 		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: buyers[b.b], LotID: lots[b.lot].ID, In: b.in, At: now}); err != nil {
@@ -152,7 +152,7 @@ func seedHistory(ctx context.Context, db *store.DB, d *Data, lampung, amira *nia
 			for k := range 3 {
 				at := open.Add(time.Duration(10+k*20) * time.Minute)
 				price := reserve + int64(k+(day+i)%3)*it.inc
-				if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: buyers[(k+day+i)%3], LotID: l.ID, In: store.BidInput{Price: price}, At: at}); err != nil {
+				if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: buyers[(k+day+i)%3], LotID: l.ID, In: niaga.BidInput{Price: price}, At: at}); err != nil {
 					return fmt.Errorf("history bid: %w", err)
 				}
 			}

@@ -327,7 +327,7 @@ func seedToday(ctx context.Context, db *store.DB, d *Data) error {
 	if ns, err := db.Needs(ctx, m); err == nil && len(ns) > 0 {
 		needBeras = ns[0].ID
 	}
-	reqs := []store.NewMeetingRequest{
+	reqs := []niaga.NewMeetingRequest{
 		{From: p(1), To: p(0), NeedID: needBeras, OfferID: offerBeras, Message: "Kami butuh beras medium 200 ton untuk Banjarmasin."},
 		{From: p(2), To: p(12), Message: "Penawaran gula dan jagung."},
 		{From: p(13), To: p(3), Message: "Karet SIR 20 rutin tiap bulan.", Virtual: true, Link: "https://meet.niaga.id/temu-13-3"},
@@ -345,11 +345,11 @@ func seedToday(ctx context.Context, db *store.DB, d *Data) error {
 		}
 	}
 	if _, err := db.ScheduleMission(ctx, jatim, m, store.ScheduleParams{SlotMinutes: 30, Tables: 20,
-		Breaks: []store.TimeSpan{{Start: opens.Add(3 * time.Hour), End: opens.Add(4 * time.Hour)}}}); err != nil {
+		Breaks: []niaga.TimeSpan{{Start: opens.Add(3 * time.Hour), End: opens.Add(4 * time.Hour)}}}); err != nil {
 		return fmt.Errorf("schedule: %w", err)
 	}
 	first := ar.Deals[0]
-	_, err := db.RequestFinancing(ctx, jatim, first.ID, store.NewFinancing{BankID: d.Orgs["bank_kalsel"].ID, GuarantorID: d.Orgs["jamkrida_jatim"].ID,
+	_, err := db.RequestFinancing(ctx, jatim, first.ID, niaga.NewFinancing{BankID: d.Orgs["bank_kalsel"].ID, GuarantorID: d.Orgs["jamkrida_jatim"].ID,
 		Amount: first.Value / 2, TenorMonths: 12, Purpose: "Modal kerja pembelian"})
 	return err
 }

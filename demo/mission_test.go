@@ -7,7 +7,6 @@ import (
 
 	"niaga"
 	"niaga/demo"
-	"niaga/store"
 	"niaga/store/storetest"
 )
 
@@ -27,7 +26,7 @@ func TestSeedMissions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			byTitle := map[string]store.MissionInfo{}
+			byTitle := map[string]niaga.MissionInfo{}
 			for _, m := range list {
 				byTitle[m.Title] = m
 			}

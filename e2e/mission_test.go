@@ -12,7 +12,6 @@ import (
 
 	"niaga"
 	"niaga/demo"
-	"niaga/store"
 )
 
 // todayMission finds the demo's open mission.
@@ -176,7 +175,7 @@ func TestBoardReconnects(t *testing.T) {
 	desk := s.actor("jatim@niaga.id")
 	var total = before.TotalValue
 	for i, v := range []int64{150_000_000, 275_500_000} {
-		if _, _, err := s.DB.RecordDeal(ctx, desk, id, store.NewDeal{SellerID: seller, BuyerID: buyer, Commodity: "gula", Kind: niaga.DealContract,
+		if _, _, err := s.DB.RecordDeal(ctx, desk, id, niaga.NewDeal{SellerID: seller, BuyerID: buyer, Commodity: "gula", Kind: niaga.DealContract,
 			Quantity: 10_000 * int64(i+1), Value: v}); err != nil {
 			t.Fatal(err)
 		}

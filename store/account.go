@@ -241,7 +241,7 @@ func (db *DB) LoginThrottleOf(ctx context.Context, email, source string, now tim
 	var last, until int64
 	err := db.queryRow(ctx, "SELECT failures, last_at, blocked_until FROM login_throttle WHERE email = $1 AND source = $2",
 		niaga.NormalizeEmail(email), source).Scan(&t.Failures, &last, &until)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return LoginThrottle{}, nil
 	}
 	if err != nil {

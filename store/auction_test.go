@@ -118,13 +118,13 @@ func TestAuctionFlow(t *testing.T) {
 		m := newMarket(t, db, 3, 20_000_000, 0)
 		l := m.lot(t, store.LotInput{Mechanism: "english", Reserve: 10000, Increment: 100})
 		b0, b1, b2 := m.buyers[0], m.buyers[1], m.buyers[2]
-		bid := func(a *niaga.Actor, in store.BidInput, key string) (store.BidResult, error) {
+		bid := func(a *niaga.Actor, in niaga.BidInput, key string) (niaga.BidResult, error) {
 			return db.PlaceBid(ctx, store.BidRequest{Actor: a, LotID: l.ID, In: in, IdemKey: key})
 		}
-		if _, err := bid(m.seller, store.BidInput{Price: 10000}, ""); code(err) != niaga.CodeOwnLot {
+		if _, err := bid(m.seller, niaga.BidInput{Price: 10000}, ""); code(err) != niaga.CodeOwnLot {
 			t.Fatalf("seller bid: %v", err)
 		}
-		if _, err := bid(b0, store.BidInput{Price: 9000}, ""); code(err) != niaga.CodeBidTooLow {
+		if _, err := bid(b0, niaga.BidInput{Price: 9000}, ""); code(err) != niaga.CodeBidTooLow {
 			t.Fatalf("below reserve: %v", err)
 		} else {
 			var tl *store.BidTooLow
@@ -140,25 +140,25 @@ func TestAuctionFlow(t *testing.T) {
 			t.Fatalf("guarantee %d", l.Guarantee)
 		}
 		small := m.buyerWith(t, 9_000_000)
-		if _, err := bid(small, store.BidInput{Price: 10000}, ""); code(err) != niaga.CodeInsufficientDeposit {
+		if _, err := bid(small, niaga.BidInput{Price: 10000}, ""); code(err) != niaga.CodeInsufficientDeposit {
 			t.Fatalf("deposit: %v", err)
 		}
-		r, err := bid(b0, store.BidInput{Price: 10000, MaxPrice: 12000}, "k1")
+		r, err := bid(b0, niaga.BidInput{Price: 10000, MaxPrice: 12000}, "k1")
 		if err != nil || !r.Leading || r.Price != 10000 {
 			t.Fatalf("first bid %+v %v", r, err)
 		}
-		again, err := bid(b0, store.BidInput{Price: 10000, MaxPrice: 12000}, "k1")
+		again, err := bid(b0, niaga.BidInput{Price: 10000, MaxPrice: 12000}, "k1")
 		if err != nil || !again.Replayed || again.BidID != r.BidID {
 			t.Fatalf("idempotent retry %+v %v", again, err)
 		}
-		if _, err := bid(b0, store.BidInput{Price: 10500}, "k1"); err != nil {
+		if _, err := bid(b0, niaga.BidInput{Price: 10500}, "k1"); err != nil {
 			t.Fatalf("same key, same lot replays: %v", err)
 		}
-		r, err = bid(b1, store.BidInput{Price: 11000}, "")
+		r, err = bid(b1, niaga.BidInput{Price: 11000}, "")
 		if err != nil || r.Leading || r.Price != 11100 {
 			t.Fatalf("proxy defends: %+v %v", r, err)
 		}
-		r, err = bid(b2, store.BidInput{MaxPrice: 15000}, "")
+		r, err = bid(b2, niaga.BidInput{MaxPrice: 15000}, "")
 		if err != nil || !r.Leading || r.Price != 12100 {
 			t.Fatalf("new leader: %+v %v", r, err)
 		}
@@ -178,7 +178,7 @@ func TestAuctionFlow(t *testing.T) {
 		}
 		// Close after the end: b2 wins at 12 100; a second close is a no-op.
 		end := l.EndsAt.Add(time.Second)
-		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: b1, LotID: l.ID, In: store.BidInput{Price: 20000}, At: end}); code(err) != niaga.CodeAuctionClosed {
+		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: b1, LotID: l.ID, In: niaga.BidInput{Price: 20000}, At: end}); code(err) != niaga.CodeAuctionClosed {
 			t.Fatalf("late bid: %v", err)
 		}
 		closed, err := db.CloseLot(ctx, l.ID, end)
@@ -242,7 +242,7 @@ func TestSealedDutchCallAndDefault(t *testing.T) {
 			a     *niaga.Actor
 			price int64
 		}{{b0, 12000}, {b1, 11000}, {b0, 13000}, {b2, 10500}} {
-			if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: x.a, LotID: s.ID, In: store.BidInput{Price: x.price}}); err != nil {
+			if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: x.a, LotID: s.ID, In: niaga.BidInput{Price: x.price}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -295,7 +295,7 @@ func TestSealedDutchCallAndDefault(t *testing.T) {
 			qty, limit int64
 		}{{b0, "buy", 600, 9500}, {b1, "buy", 800, 9200}, {b2, "sell", 500, 9100}}
 		for _, o := range orders {
-			if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: o.a, LotID: c.ID, In: store.BidInput{Side: o.side, Quantity: o.qty, Price: o.limit}}); err != nil {
+			if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: o.a, LotID: c.ID, In: niaga.BidInput{Side: o.side, Quantity: o.qty, Price: o.limit}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -327,7 +327,7 @@ func TestConcurrentBidsMatchReplay(t *testing.T) {
 		l := m.lot(t, store.LotInput{Mechanism: "english", Reserve: 10000, Increment: 50, Quantity: 1000})
 		var wg sync.WaitGroup
 		var mu sync.Mutex
-		accepted := map[int64]store.BidResult{}
+		accepted := map[int64]niaga.BidResult{}
 		for g := range 20 {
 			wg.Add(1)
 			go func() {
@@ -335,7 +335,7 @@ func TestConcurrentBidsMatchReplay(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(g), 7))
 				for i := range 20 {
 					price := 10000 + int64(i)*1000 + rng.Int64N(1000)
-					r, err := db.PlaceBid(ctx, store.BidRequest{Actor: m.buyers[g], LotID: l.ID, In: store.BidInput{MaxPrice: price}, IdemKey: fmt.Sprintf("g%d-%d", g, i)})
+					r, err := db.PlaceBid(ctx, store.BidRequest{Actor: m.buyers[g], LotID: l.ID, In: niaga.BidInput{MaxPrice: price}, IdemKey: fmt.Sprintf("g%d-%d", g, i)})
 					switch code(err) {
 					case "":
 						mu.Lock()

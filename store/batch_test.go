@@ -3,6 +3,7 @@ package store_test
 import (
 	"testing"
 
+	"niaga"
 	"niaga/store"
 	"niaga/store/storetest"
 )
@@ -24,11 +25,11 @@ func TestBatchOrdersEnglishBids(t *testing.T) {
 			t.Fatal("a sealed bid without a price was accepted")
 		}
 		res, errs := db.PlaceBidsTogetherForTest([]store.BidRequest{
-			{Actor: b[1], LotID: lot.ID, In: store.BidInput{MaxPrice: 5000}},
-			{Actor: b[3], LotID: sealed.ID, In: store.BidInput{Price: 2000}},
-			{Actor: b[2], LotID: lot.ID, In: store.BidInput{MaxPrice: 3000}},
-			{Actor: b[3], LotID: sealed.ID, In: store.BidInput{Price: 1500}},
-			{Actor: b[3], LotID: lot.ID, In: store.BidInput{MaxPrice: 3000}},
+			{Actor: b[1], LotID: lot.ID, In: niaga.BidInput{MaxPrice: 5000}},
+			{Actor: b[3], LotID: sealed.ID, In: niaga.BidInput{Price: 2000}},
+			{Actor: b[2], LotID: lot.ID, In: niaga.BidInput{MaxPrice: 3000}},
+			{Actor: b[3], LotID: sealed.ID, In: niaga.BidInput{Price: 1500}},
+			{Actor: b[3], LotID: lot.ID, In: niaga.BidInput{MaxPrice: 3000}},
 		})
 		for i, err := range errs {
 			if err != nil {

@@ -14,41 +14,6 @@ import (
 	"niaga/auction"
 )
 
-// BidInput is a bid as the mechanism needs it: english takes price and/or
-// max_price (a proxy maximum); sealed takes price; dutch takes nothing (the
-// server's clock sets the price); call takes side, quantity and price (limit).
-type BidInput struct {
-	Price    int64  `json:"price,omitempty" range:"opt_unit_price"`
-	MaxPrice int64  `json:"max_price,omitempty" range:"opt_unit_price"`
-	Quantity int64  `json:"quantity,omitempty" range:"opt_quantity"`
-	Side     string `json:"side,omitempty"`
-}
-
-// Validate checks the ranges of a bid's numbers.
-func (in *BidInput) Validate() error {
-	var c niaga.Check
-	c.InRange("price", in.Price, niaga.RangeOptUnitPrice)
-	c.InRange("max_price", in.MaxPrice, niaga.RangeOptUnitPrice)
-	c.InRange("quantity", in.Quantity, niaga.RangeOptQuantity)
-	c.Require(in.Side == "" || in.Side == "buy" || in.Side == "sell", "side", "must be buy or sell")
-	return c.Err()
-}
-
-// BidResult is the answer to an accepted bid.
-type BidResult struct {
-	BidID      int64     `json:"bid_id"`
-	LotID      int64     `json:"lot_id"`
-	Mechanism  string    `json:"mechanism"`
-	Price      int64     `json:"price"`              // visible price after the bid (own price for sealed and call)
-	Leading    bool      `json:"leading"`            // english: the bidder leads; dutch: won
-	MinNext    int64     `json:"min_next,omitempty"` // english
-	EndsAt     time.Time `json:"ends_at"`
-	Extended   bool      `json:"extended"`
-	ContractID int64     `json:"contract_id,omitempty"` // dutch: the contract the accept made
-	At         time.Time `json:"at"`
-	Replayed   bool      `json:"replayed,omitempty"` // an idempotent retry returned the first result
-}
-
 // BidRequest is one bid to place.
 type BidRequest struct {
 	Actor   *niaga.Actor

@@ -94,7 +94,7 @@ func BenchmarkPlaceBid(b *testing.B) {
 							n := seq.Add(1)
 							i := int(n*7919) % len(w.lots)
 							p := 1000 + w.next[i].Add(1)*1000
-							_, err := place(ctx, store.BidRequest{Actor: w.buyers[n%int64(len(w.buyers))], LotID: w.lots[i], In: store.BidInput{MaxPrice: p}})
+							_, err := place(ctx, store.BidRequest{Actor: w.buyers[n%int64(len(w.buyers))], LotID: w.lots[i], In: niaga.BidInput{MaxPrice: p}})
 							switch niaga.ErrorCode(err) {
 							case "":
 								accepted.Add(1)

@@ -16,7 +16,7 @@ import (
 
 func bidMax(t *testing.T, db *store.DB, a *niaga.Actor, lot int64, max int64) niaga.Code {
 	t.Helper()
-	_, err := db.PlaceBid(context.Background(), store.BidRequest{Actor: a, LotID: lot, In: store.BidInput{MaxPrice: max}})
+	_, err := db.PlaceBid(context.Background(), store.BidRequest{Actor: a, LotID: lot, In: niaga.BidInput{MaxPrice: max}})
 	return code(err)
 }
 
@@ -74,7 +74,7 @@ func TestBidCacheFollowsOtherMechanisms(t *testing.T) {
 			t.Fatal(c)
 		}
 		// A sealed bid commits its lot's 50 000 more: 20 000 stays free.
-		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: b, LotID: s.ID, In: store.BidInput{Price: 50_000}}); err != nil {
+		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: b, LotID: s.ID, In: niaga.BidInput{Price: 50_000}}); err != nil {
 			t.Fatal(err)
 		}
 		if c := bidMax(t, db, b, e2.ID, 1_000); c != niaga.CodeInsufficientDeposit {

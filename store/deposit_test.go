@@ -38,19 +38,19 @@ func secretScenario(t *testing.T, db *store.DB, s secrets) depositSight {
 	sealed := m.lot(t, store.LotInput{Mechanism: "sealed_first", Reserve: 10000, Quantity: 1000})
 	eng := m.lot(t, store.LotInput{Mechanism: "english", Reserve: 10000, Increment: 100, Quantity: 1000})
 	call := m.lot(t, store.LotInput{Mechanism: "call", Reserve: 9000, Quantity: 1000, Commodity: "jagung", Grade: "II"})
-	bid := func(a *niaga.Actor, lot int64, in store.BidInput) {
+	bid := func(a *niaga.Actor, lot int64, in niaga.BidInput) {
 		t.Helper()
 		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: a, LotID: lot, In: in}); err != nil {
 			t.Fatalf("bid on %d: %v", lot, err)
 		}
 	}
-	bid(b0, sealed.ID, store.BidInput{Price: s.sealed})
-	bid(b0, sealed.ID, store.BidInput{Price: s.sealed + 500}) // a revision
-	bid(b1, sealed.ID, store.BidInput{Price: 10_100})
-	bid(b1, eng.ID, store.BidInput{Price: 10000, MaxPrice: s.proxyMax})
-	bid(b2, eng.ID, store.BidInput{Price: 10500}) // the proxy answers: b1 leads at 10 600 in both runs
-	bid(b2, call.ID, store.BidInput{Side: "buy", Quantity: 400, Price: s.callLimit})
-	bid(b0, call.ID, store.BidInput{Side: "buy", Quantity: 300, Price: 9100})
+	bid(b0, sealed.ID, niaga.BidInput{Price: s.sealed})
+	bid(b0, sealed.ID, niaga.BidInput{Price: s.sealed + 500}) // a revision
+	bid(b1, sealed.ID, niaga.BidInput{Price: 10_100})
+	bid(b1, eng.ID, niaga.BidInput{Price: 10000, MaxPrice: s.proxyMax})
+	bid(b2, eng.ID, niaga.BidInput{Price: 10500}) // the proxy answers: b1 leads at 10 600 in both runs
+	bid(b2, call.ID, niaga.BidInput{Side: "buy", Quantity: 400, Price: s.callLimit})
+	bid(b0, call.ID, niaga.BidInput{Side: "buy", Quantity: 300, Price: 9100})
 
 	var out depositSight
 	accts, err := db.DepositAccounts(ctx, m.market.ID, 0)
@@ -151,11 +151,11 @@ func TestSealedCountHiddenUntilClose(t *testing.T) {
 		for _, x := range []struct {
 			a   *niaga.Actor
 			lot int64
-			in  store.BidInput
+			in  niaga.BidInput
 		}{
-			{b0, sealed.ID, store.BidInput{Price: 11000}}, {b0, sealed.ID, store.BidInput{Price: 11500}}, {b1, sealed.ID, store.BidInput{Price: 10500}},
-			{b0, call.ID, store.BidInput{Side: "buy", Quantity: 500, Price: 9500}}, {b1, call.ID, store.BidInput{Side: "buy", Quantity: 300, Price: 9200}},
-			{b1, call.ID, store.BidInput{Side: "buy", Quantity: 100, Price: 9300}},
+			{b0, sealed.ID, niaga.BidInput{Price: 11000}}, {b0, sealed.ID, niaga.BidInput{Price: 11500}}, {b1, sealed.ID, niaga.BidInput{Price: 10500}},
+			{b0, call.ID, niaga.BidInput{Side: "buy", Quantity: 500, Price: 9500}}, {b1, call.ID, niaga.BidInput{Side: "buy", Quantity: 300, Price: 9200}},
+			{b1, call.ID, niaga.BidInput{Side: "buy", Quantity: 100, Price: 9300}},
 		} {
 			if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: x.a, LotID: x.lot, In: x.in}); err != nil {
 				t.Fatal(err)
@@ -240,16 +240,16 @@ func TestGuaranteeEnforced(t *testing.T) {
 		}
 
 		poor := m.buyerWith(t, 3_000_000)
-		bid := func(lot int64, in store.BidInput) error {
+		bid := func(lot int64, in niaga.BidInput) error {
 			_, err := db.PlaceBid(ctx, store.BidRequest{Actor: poor, LotID: lot, In: in})
 			return err
 		}
 		// Rp 3 000 000 covers the english lot's Rp 1 000 000 at any maximum.
-		if err := bid(eng.ID, store.BidInput{Price: 10000, MaxPrice: 900_000}); err != nil {
+		if err := bid(eng.ID, niaga.BidInput{Price: 10000, MaxPrice: 900_000}); err != nil {
 			t.Fatalf("english bid within the guarantee: %v", err)
 		}
 		// Leading there, the sealed lot needs 2 500 000 + 1 000 000.
-		err = bid(sealed.ID, store.BidInput{Price: 10000})
+		err = bid(sealed.ID, niaga.BidInput{Price: 10000})
 		if code(err) != niaga.CodeInsufficientDeposit {
 			t.Fatalf("sealed bid over the free deposit: %v", err)
 		}
@@ -260,15 +260,15 @@ func TestGuaranteeEnforced(t *testing.T) {
 			}
 		}
 		// The message is the same at any price.
-		if err2 := bid(sealed.ID, store.BidInput{Price: 99_000}); err2 == nil || err2.Error() != msg {
+		if err2 := bid(sealed.ID, niaga.BidInput{Price: 99_000}); err2 == nil || err2.Error() != msg {
 			t.Fatalf("refusal depends on the price: %v vs %s", err2, msg)
 		}
 		// Outbid on the english lot, the buyer's guarantee there is released.
 		rich := m.buyerWith(t, 10_000_000)
-		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: rich, LotID: eng.ID, In: store.BidInput{MaxPrice: 1_000_000}}); err != nil {
+		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: rich, LotID: eng.ID, In: niaga.BidInput{MaxPrice: 1_000_000}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := bid(sealed.ID, store.BidInput{Price: 10000}); err != nil {
+		if err := bid(sealed.ID, niaga.BidInput{Price: 10000}); err != nil {
 			t.Fatalf("sealed bid once the english guarantee is released: %v", err)
 		}
 		accts, _ := db.DepositAccounts(ctx, m.market.ID, poor.OrgID)
@@ -277,7 +277,7 @@ func TestGuaranteeEnforced(t *testing.T) {
 		}
 		// No deposit at all: a clear refusal too.
 		none := m.buyerWith(t, 0)
-		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: none, LotID: sealed.ID, In: store.BidInput{Price: 10000}}); code(err) != niaga.CodeInsufficientDeposit {
+		if _, err := db.PlaceBid(ctx, store.BidRequest{Actor: none, LotID: sealed.ID, In: niaga.BidInput{Price: 10000}}); code(err) != niaga.CodeInsufficientDeposit {
 			t.Fatalf("no deposit: %v", err)
 		}
 		// The winner's guarantee is locked at the close; the loser is released.

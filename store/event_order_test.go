@@ -32,7 +32,7 @@ func TestEventsPublishedInCommitOrder(t *testing.T) {
 		sub := hub.Subscribe(store.MissionTopic(w.mission.ID))
 		defer sub.Close()
 		deal := func(value int64) error {
-			_, _, err := db.RecordDeal(w.ctx, w.agency, w.mission.ID, store.NewDeal{SellerID: w.part["kalsel1"].ID,
+			_, _, err := db.RecordDeal(w.ctx, w.agency, w.mission.ID, niaga.NewDeal{SellerID: w.part["kalsel1"].ID,
 				BuyerID: w.part["jatim1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 10, Value: value})
 			return err
 		}

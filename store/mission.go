@@ -169,18 +169,8 @@ func (db *DB) Mission(ctx context.Context, id int64) (niaga.Mission, error) {
 	return m, db.classify(err)
 }
 
-// MissionInfo is a mission with its running figures, for lists.
-type MissionInfo struct {
-	niaga.Mission
-	AgencyName   string           `json:"agency_name"`
-	TotalValue   int64            `json:"total_value"`
-	DealCount    int64            `json:"deal_count"`
-	Participants int64            `json:"participants"`
-	Delegations  map[string]int64 `json:"delegations"` // participants per province
-}
-
 // Missions lists every mission, newest first, with totals.
-func (db *DB) Missions(ctx context.Context) ([]MissionInfo, error) {
+func (db *DB) Missions(ctx context.Context) ([]niaga.MissionInfo, error) {
 	rows, err := db.query(ctx, `SELECT m.id, m.title, m.host_province, m.venue, m.agency_id, m.opens_at, m.closes_at, m.target_value, m.status, m.request_ttl, m.created_at,
 		o.name, m.deal_total, m.deal_count
 		FROM missions m JOIN organizations o ON o.id = m.agency_id ORDER BY m.opens_at DESC, m.id DESC`)
@@ -188,10 +178,10 @@ func (db *DB) Missions(ctx context.Context) ([]MissionInfo, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []MissionInfo{}
+	out := []niaga.MissionInfo{}
 	byID := map[int64]int{}
 	for rows.Next() {
-		var mi MissionInfo
+		var mi niaga.MissionInfo
 		var opens, closes, ttl, created int64
 		if err := rows.Scan(&mi.ID, &mi.Title, &mi.HostProvince, &mi.Venue, &mi.AgencyID, &opens, &closes, &mi.TargetValue, &mi.Status, &ttl, &created,
 			&mi.AgencyName, &mi.TotalValue, &mi.DealCount); err != nil {
@@ -215,7 +205,7 @@ func (db *DB) Missions(ctx context.Context) ([]MissionInfo, error) {
 }
 
 // fillMissionLists adds guests and delegation counts to listed missions.
-func (db *DB) fillMissionLists(ctx context.Context, out []MissionInfo, byID map[int64]int) error {
+func (db *DB) fillMissionLists(ctx context.Context, out []niaga.MissionInfo, byID map[int64]int) error {
 	rows, err := db.query(ctx, "SELECT mission_id, province FROM mission_guests ORDER BY mission_id, province")
 	if err != nil {
 		return err
@@ -255,12 +245,12 @@ func (db *DB) fillMissionLists(ctx context.Context, out []MissionInfo, byID map[
 }
 
 // MissionInfo returns one mission with its figures.
-func (db *DB) MissionInfo(ctx context.Context, id int64) (MissionInfo, error) {
+func (db *DB) MissionInfo(ctx context.Context, id int64) (niaga.MissionInfo, error) {
 	m, err := db.Mission(ctx, id)
 	if err != nil {
-		return MissionInfo{}, err
+		return niaga.MissionInfo{}, err
 	}
-	mi := MissionInfo{Mission: m, Delegations: map[string]int64{}}
+	mi := niaga.MissionInfo{Mission: m, Delegations: map[string]int64{}}
 	err = db.queryRow(ctx, `SELECT o.name, m.deal_total, m.deal_count
 		FROM missions m JOIN organizations o ON o.id = m.agency_id WHERE m.id = $1`, id).Scan(&mi.AgencyName, &mi.TotalValue, &mi.DealCount)
 	if err != nil {
@@ -349,6 +339,51 @@ func missionAuthority(ctx context.Context, q rowQuerier, m *niaga.Mission, actor
 	return a, nil
 }
 
+// missionNeed is what missionFor checks once it holds the mission and knows
+// the actor's authority in it. The zero value checks nothing: the caller
+// decides with the authority it gets back.
+type missionNeed struct {
+	// staff, when not empty, lets only the mission's staff (the admin or
+	// the running agency) go on; it is the message of the Forbidden error
+	// everyone else gets.
+	staff string
+	// open, when true, refuses a closed mission with a Conflict ("the
+	// mission is closed"); it is checked after staff.
+	open bool
+}
+
+// missionFor is the preamble of every write in a mission: it locks the
+// mission (so writes to one mission serialize), reads what the actor may do
+// in it, then applies need. A missing mission is NotFound.
+func (tx *Tx) missionFor(ctx context.Context, actor *niaga.Actor, missionID int64, need missionNeed) (niaga.Mission, authority, error) {
+	m, err := tx.lockMission(ctx, missionID)
+	if err != nil {
+		return m, authority{}, err
+	}
+	a, err := missionAuthority(ctx, tx, &m, actor)
+	if err != nil {
+		return m, a, err
+	}
+	if need.staff != "" && !a.staff() {
+		return m, a, niaga.Errorf(niaga.CodeForbidden, "%s", need.staff)
+	}
+	if need.open && m.Status == niaga.MissionClosed {
+		return m, a, niaga.Errorf(niaga.CodeConflict, "the mission is closed")
+	}
+	return m, a, nil
+}
+
+// readMission is missionFor's counterpart for reads: the mission, unlocked,
+// as q sees it (a snapshot), and the actor's authority in it.
+func readMission(ctx context.Context, q rowQuerier, actor *niaga.Actor, missionID int64) (niaga.Mission, authority, error) {
+	m, err := loadMission(ctx, q, missionID, "")
+	if err != nil {
+		return m, authority{}, err
+	}
+	a, err := missionAuthority(ctx, q, &m, actor)
+	return m, a, err
+}
+
 // SetMissionStatus moves a mission forward: planned → open → closed. Only
 // the running agency or the admin does it.
 func (db *DB) SetMissionStatus(ctx context.Context, actor *niaga.Actor, id int64, status niaga.MissionStatus) (niaga.Mission, error) {
@@ -357,16 +392,9 @@ func (db *DB) SetMissionStatus(ctx context.Context, actor *niaga.Actor, id int64
 	}
 	var out niaga.Mission
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, id)
+		m, _, err := tx.missionFor(ctx, actor, id, missionNeed{staff: "only the running agency changes the mission's status"})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency changes the mission's status")
 		}
 		if !m.Status.CanMoveTo(status) {
 			return niaga.Errorf(niaga.CodeConflict, "a %s mission cannot become %s", m.Status, status)
@@ -399,16 +427,9 @@ func (db *DB) AddMissionStaff(ctx context.Context, actor *niaga.Actor, missionID
 		return niaga.Invalid("role", "must be desk or validator")
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		_, _, err := tx.missionFor(ctx, actor, missionID, missionNeed{staff: "only the running agency appoints mission staff"})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency appoints mission staff")
 		}
 		o, err := tx.orgByID(ctx, orgID)
 		if err != nil {
@@ -446,17 +467,17 @@ type PartnerTotal struct {
 // MissionHistory is the programme's record: every mission with its total,
 // totals per year and cumulative, and per partner province.
 type MissionHistory struct {
-	Province  string         `json:"province,omitempty"`
-	Missions  []MissionInfo  `json:"missions"`
-	ByYear    []YearTotal    `json:"by_year"`
-	ByPartner []PartnerTotal `json:"by_partner"`
-	Total     int64          `json:"total"`
-	Count     int            `json:"count"`
+	Province  string              `json:"province,omitempty"`
+	Missions  []niaga.MissionInfo `json:"missions"`
+	ByYear    []YearTotal         `json:"by_year"`
+	ByPartner []PartnerTotal      `json:"by_partner"`
+	Total     int64               `json:"total"`
+	Count     int                 `json:"count"`
 }
 
 // MissionHistory sums every mission, or those involving province when given.
 func (db *DB) MissionHistory(ctx context.Context, province string) (MissionHistory, error) {
-	h := MissionHistory{Province: province, Missions: []MissionInfo{}, ByYear: []YearTotal{}, ByPartner: []PartnerTotal{}}
+	h := MissionHistory{Province: province, Missions: []niaga.MissionInfo{}, ByYear: []YearTotal{}, ByPartner: []PartnerTotal{}}
 	if province != "" {
 		if _, ok := niaga.ProvinceByCode(province); !ok {
 			return h, niaga.Invalid("province", "unknown province code")

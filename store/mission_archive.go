@@ -172,7 +172,7 @@ func (ar *MissionArchive) check() error {
 		if !inRange(d.Seller) || !inRange(d.Buyer) {
 			return niaga.Invalid(fmt.Sprintf("deals[%d]", i), "bad seller or buyer")
 		}
-		nd := NewDeal{SellerID: int64(d.Seller) + 1, BuyerID: int64(d.Buyer) + 1, Commodity: d.Commodity, Kind: d.Kind, Quantity: d.Quantity, Value: d.Value, Note: d.Note}
+		nd := niaga.NewDeal{SellerID: int64(d.Seller) + 1, BuyerID: int64(d.Buyer) + 1, Commodity: d.Commodity, Kind: d.Kind, Quantity: d.Quantity, Value: d.Value, Note: d.Note}
 		if err := nd.Validate(); err != nil {
 			return fmt.Errorf("deals[%d]: %w", i, err)
 		}

@@ -105,39 +105,9 @@ func (db *DB) Deal(ctx context.Context, id int64) (niaga.Deal, error) {
 	return d, db.classify(err)
 }
 
-// NewDeal is the input of RecordDeal. Seller and buyer are participant ids.
-type NewDeal struct {
-	SellerID, BuyerID int64
-	Commodity         string
-	Kind              niaga.DealKind
-	Quantity, Value   int64
-	Note              string
-	// IdempotencyKey makes a retry return the first deal instead of a second one.
-	IdempotencyKey string
-}
-
-// Validate checks a deal's own fields.
-func (in *NewDeal) Validate() error {
-	var c niaga.Check
-	c.Require(in.SellerID > 0, "seller_id", "required")
-	c.Require(in.BuyerID > 0, "buyer_id", "required")
-	c.Require(in.SellerID != in.BuyerID, "buyer_id", "must differ from the seller")
-	c.Require(in.Commodity != "", "commodity", "required")
-	c.Require(in.Kind.Valid(), "kind", "must be purchase, contract, commitment or investment")
-	if in.Kind == niaga.DealInvestment {
-		c.InRange("quantity", in.Quantity, niaga.RangeDealQuantity)
-	} else {
-		c.InRange("quantity", in.Quantity, niaga.RangeQuantity)
-	}
-	c.InRange("value", in.Value, niaga.RangeDealValue)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
-	c.Require(len(in.IdempotencyKey) <= 200, "Idempotency-Key", "at most 200 characters")
-	return c.Err()
-}
-
 // sameDeal reports whether a stored deal is what in asks for (an
 // idempotent retry must repeat the request, not change it).
-func sameDeal(d *niaga.Deal, missionID int64, in *NewDeal) bool {
+func sameDeal(d *niaga.Deal, missionID int64, in *niaga.NewDeal) bool {
 	return d.MissionID == missionID && d.SellerID == in.SellerID && d.BuyerID == in.BuyerID && d.Commodity == in.Commodity &&
 		d.Kind == in.Kind && d.Quantity == in.Quantity && d.Value == in.Value && d.Note == strings.TrimSpace(in.Note)
 }
@@ -156,7 +126,7 @@ type DealEvent struct {
 // participants; a participant records deals it is a party to. With an
 // idempotency key, a retry by the same user returns the first deal
 // (replayed = true) and never makes a second one.
-func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int64, in NewDeal) (out niaga.Deal, replayed bool, err error) {
+func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int64, in niaga.NewDeal) (out niaga.Deal, replayed bool, err error) {
 	in.Note = strings.TrimSpace(in.Note)
 	if err := in.Validate(); err != nil {
 		return out, false, err
@@ -255,7 +225,7 @@ func (db *DB) RecordDeal(ctx context.Context, actor *niaga.Actor, missionID int6
 	return out, replayed, err
 }
 
-func (tx *Tx) replay(ctx context.Context, id, missionID int64, in *NewDeal, out *niaga.Deal) error {
+func (tx *Tx) replay(ctx context.Context, id, missionID int64, in *niaga.NewDeal, out *niaga.Deal) error {
 	d, err := loadDeal(ctx, tx, id)
 	if err != nil {
 		return err
@@ -348,19 +318,11 @@ func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64,
 		return out, niaga.Errorf(niaga.CodeUnauthorized, "sign in to correct deals")
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		orig, err := loadDeal(ctx, tx, dealID)
+		orig, m, a, err := tx.dealFor(ctx, actor, dealID)
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, orig.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		own := a.self != 0 && orig.RecordedOrg == actor.OrgID && (a.self == orig.SellerID || a.self == orig.BuyerID)
+		own := a.partyTo(&orig) && orig.RecordedOrg == actor.OrgID
 		switch {
 		case a.desk || a.validator:
 		case own && m.Status == niaga.MissionOpen:
@@ -407,15 +369,7 @@ func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64
 		return out, niaga.Invalid("note", "at most 500 characters")
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		d, err := loadDeal(ctx, tx, dealID)
-		if err != nil {
-			return err
-		}
-		m, err := tx.lockMission(ctx, d.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		d, _, a, err := tx.dealFor(ctx, actor, dealID)
 		if err != nil {
 			return err
 		}
@@ -452,19 +406,11 @@ func (db *DB) RecordRealization(ctx context.Context, actor *niaga.Actor, dealID,
 		return out, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		d, err := loadDeal(ctx, tx, dealID)
+		d, _, a, err := tx.dealFor(ctx, actor, dealID)
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, d.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		party := a.self != 0 && (a.self == d.SellerID || a.self == d.BuyerID)
+		party := a.partyTo(&d)
 		if !a.desk && !a.validator && !party {
 			return niaga.Errorf(niaga.CodeForbidden, "only the parties or the mission desk follow a deal up")
 		}
@@ -488,6 +434,23 @@ func (db *DB) RecordRealization(ctx context.Context, actor *niaga.Actor, dealID,
 	return out, err
 }
 
+// partyTo reports whether the actor's participant is the seller or the
+// buyer of d.
+func (a authority) partyTo(d *niaga.Deal) bool {
+	return a.self != 0 && (a.self == d.SellerID || a.self == d.BuyerID)
+}
+
+// dealFor loads a deal for a write: the deal, its mission locked by
+// missionFor (nothing required), and the actor's authority in it.
+func (tx *Tx) dealFor(ctx context.Context, actor *niaga.Actor, dealID int64) (niaga.Deal, niaga.Mission, authority, error) {
+	d, err := loadDeal(ctx, tx, dealID)
+	if err != nil {
+		return d, niaga.Mission{}, authority{}, err
+	}
+	m, a, err := tx.missionFor(ctx, actor, d.MissionID, missionNeed{})
+	return d, m, a, err
+}
+
 // canSeeDeals: the mission's staff and participants see its ledger.
 func (a authority) canSeeDeals() bool { return a.staff() || a.desk || a.validator || a.self != 0 }
 
@@ -495,11 +458,7 @@ func (a authority) canSeeDeals() bool { return a.staff() || a.desk || a.validato
 func (db *DB) Deals(ctx context.Context, actor *niaga.Actor, missionID int64) ([]niaga.Deal, error) {
 	var out []niaga.Deal
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -687,11 +646,7 @@ type DealFollowUp struct {
 func (db *DB) FollowUp(ctx context.Context, actor *niaga.Actor, missionID int64) (FollowUp, error) {
 	f := FollowUp{MissionID: missionID, Deals: []DealFollowUp{}}
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -732,11 +687,7 @@ func (db *DB) DealFor(ctx context.Context, actor *niaga.Actor, id int64) (niaga.
 		if d, err = loadDeal(ctx, q, id); err != nil {
 			return err
 		}
-		m, err := loadMission(ctx, q, d.MissionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, d.MissionID)
 		if err != nil {
 			return err
 		}

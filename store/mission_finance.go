@@ -30,16 +30,9 @@ func (db *DB) CreateAgreement(ctx context.Context, actor *niaga.Actor, missionID
 		return err
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		_, _, err := tx.missionFor(ctx, actor, missionID, missionNeed{staff: "only the running agency records agreements"})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency records agreements")
 		}
 		return tx.insertAgreement(ctx, actor, missionID, ag)
 	})
@@ -126,15 +119,6 @@ func (db *DB) Agreements(ctx context.Context, missionID int64) ([]niaga.Agreemen
 	return out, err
 }
 
-// NewFinancing is the input of RequestFinancing.
-type NewFinancing struct {
-	BankID      int64
-	GuarantorID int64 // 0 = no guarantor
-	Amount      int64
-	TenorMonths int64
-	Purpose     string
-}
-
 const financingCols = `f.id, f.deal_id, f.mission_id, f.bank_id, b.name, COALESCE(f.guarantor_id, 0), COALESCE(g.name, ''), f.amount, f.tenor_months,
 	f.purpose, f.status, f.approved_amount, f.answer, f.requested_by, f.requested_org, f.requested_at, f.answered_at`
 
@@ -159,7 +143,7 @@ func loadFinancing(ctx context.Context, q rowQuerier, id int64) (niaga.Financing
 
 // RequestFinancing asks a bank to finance a standing deal, optionally with
 // a guarantor. A party to the deal or the mission desk asks.
-func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID int64, in NewFinancing) (niaga.FinancingRequest, error) {
+func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID int64, in niaga.NewFinancing) (niaga.FinancingRequest, error) {
 	var out niaga.FinancingRequest
 	in.Purpose = strings.TrimSpace(in.Purpose)
 	var c niaga.Check
@@ -172,19 +156,11 @@ func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID i
 		return out, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		d, err := loadDeal(ctx, tx, dealID)
+		d, _, a, err := tx.dealFor(ctx, actor, dealID)
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, d.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		party := a.self != 0 && (a.self == d.SellerID || a.self == d.BuyerID)
+		party := a.partyTo(&d)
 		if !party && !a.desk {
 			return niaga.Errorf(niaga.CodeForbidden, "only a party to the deal or the mission desk asks for financing")
 		}
@@ -339,11 +315,7 @@ func (db *DB) WithdrawFinancing(ctx context.Context, actor *niaga.Actor, id int6
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, f.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		_, a, err := tx.missionFor(ctx, actor, f.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}

@@ -204,19 +204,9 @@ func (db *DB) ImportMissionRows(ctx context.Context, actor *niaga.Actor, mission
 		return res, importRejected(&res)
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		m, _, err := tx.missionFor(ctx, actor, missionID, missionNeed{staff: "only the running agency imports delegations", open: true})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency imports delegations")
-		}
-		if m.Status == niaga.MissionClosed {
-			return niaga.Errorf(niaga.CodeConflict, "the mission is closed")
 		}
 		im := &importer{tx: tx, actor: actor, m: &m, sheet: sheet, res: &res}
 		switch kind {

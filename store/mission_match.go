@@ -36,11 +36,7 @@ type MatchOptions struct {
 func (db *DB) MissionMatches(ctx context.Context, actor *niaga.Actor, missionID int64, opt MatchOptions) ([]MissionMatch, error) {
 	out := []MissionMatch{}
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -191,20 +187,9 @@ func loadMeeting(ctx context.Context, q rowQuerier, id int64) (MeetingRequest, e
 	return r, err
 }
 
-// NewMeetingRequest is the input of RequestMeeting. From is the requesting
-// participant (the actor's own when 0). NeedID and OfferID name the pair
-// the request comes from; its score ranks the meeting in the scheduler.
-type NewMeetingRequest struct {
-	From, To        int64
-	NeedID, OfferID int64
-	Message         string
-	Virtual         bool
-	Link            string
-}
-
 // RequestMeeting asks another participant for a meeting. The request
 // expires after the mission's request TTL (never after closing time).
-func (db *DB) RequestMeeting(ctx context.Context, actor *niaga.Actor, missionID int64, in NewMeetingRequest) (MeetingRequest, error) {
+func (db *DB) RequestMeeting(ctx context.Context, actor *niaga.Actor, missionID int64, in niaga.NewMeetingRequest) (MeetingRequest, error) {
 	var out MeetingRequest
 	in.Message, in.Link = strings.TrimSpace(in.Message), strings.TrimSpace(in.Link)
 	var c niaga.Check
@@ -216,16 +201,12 @@ func (db *DB) RequestMeeting(ctx context.Context, actor *niaga.Actor, missionID 
 		return out, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		m, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{})
 		if err != nil {
 			return err
 		}
 		if m.Status == niaga.MissionClosed || !tx.Now.Before(m.Closes) {
 			return niaga.Errorf(niaga.CodeConflict, "the mission is over")
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
 		}
 		from, err := ownParticipant(ctx, tx, &m, a, in.From, "from_participant")
 		if err != nil {
@@ -320,11 +301,7 @@ func pairScore(ctx context.Context, q rowQuerier, missionID int64, from, to niag
 func (db *DB) MeetingRequests(ctx context.Context, actor *niaga.Actor, missionID int64) ([]MeetingRequest, error) {
 	out := []MeetingRequest{}
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -383,15 +360,11 @@ func (db *DB) moveMeeting(ctx context.Context, actor *niaga.Actor, id int64, to 
 			}
 			return err
 		}
-		m, err := tx.lockMission(ctx, missionID)
+		_, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{})
 		if err != nil {
 			return err
 		}
 		r, err := loadMeeting(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
 		if err != nil {
 			return err
 		}
@@ -483,11 +456,11 @@ func (db *DB) ExpireMeetingRequests(ctx context.Context, asOf time.Time) (int, e
 // ScheduleParams configure a scheduler run. Start and End default to the
 // mission's opening and closing times.
 type ScheduleParams struct {
-	SlotMinutes int        `json:"slot_minutes"`
-	Tables      int        `json:"tables"` // 0 = unlimited
-	Start       time.Time  `json:"start"`
-	End         time.Time  `json:"end"`
-	Breaks      []TimeSpan `json:"breaks"`
+	SlotMinutes int              `json:"slot_minutes"`
+	Tables      int              `json:"tables"` // 0 = unlimited
+	Start       time.Time        `json:"start"`
+	End         time.Time        `json:"end"`
+	Breaks      []niaga.TimeSpan `json:"breaks"`
 }
 
 // ScheduledMeeting is one meeting in the stored schedule.
@@ -537,19 +510,9 @@ func (db *DB) ScheduleMission(ctx context.Context, actor *niaga.Actor, missionID
 		return MeetingSchedule{}, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
+		m, _, err := tx.missionFor(ctx, actor, missionID, missionNeed{staff: "only the running agency schedules meetings", open: true})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency schedules meetings")
-		}
-		if m.Status == niaga.MissionClosed {
-			return niaga.Errorf(niaga.CodeConflict, "the mission is closed")
 		}
 		if p.Start.IsZero() {
 			p.Start = m.Opens
@@ -830,11 +793,7 @@ func (db *DB) ParticipantAgenda(ctx context.Context, actor *niaga.Actor, partici
 		if err != nil {
 			return err
 		}
-		m, err := loadMission(ctx, q, p.MissionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		m, a, err := readMission(ctx, q, actor, p.MissionID)
 		if err != nil {
 			return err
 		}

@@ -40,11 +40,7 @@ func (db *DB) Participant(ctx context.Context, id int64) (niaga.Participant, err
 func (db *DB) Participants(ctx context.Context, actor *niaga.Actor, missionID int64) ([]niaga.Participant, error) {
 	out := []niaga.Participant{}
 	err := db.readSnapshot(ctx, func(q rowQuerier) error {
-		m, err := loadMission(ctx, q, missionID, "")
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, q, &m, actor)
+		_, a, err := readMission(ctx, q, actor, missionID)
 		if err != nil {
 			return err
 		}
@@ -76,18 +72,8 @@ func (db *DB) Participants(ctx context.Context, actor *niaga.Actor, missionID in
 	return out, err
 }
 
-// NewParticipant registers an organization to a mission. A business
-// registers itself (OrgID 0 or its own); the running agency registers any
-// business and may mark it verified at once.
-type NewParticipant struct {
-	OrgID      int64
-	Delegation string // province code; the organization's province when empty
-	Contact    string
-	Verified   bool
-}
-
 // RegisterParticipant adds an organization to a mission's delegation.
-func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missionID int64, in NewParticipant) (niaga.Participant, error) {
+func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missionID int64, in niaga.NewParticipant) (niaga.Participant, error) {
 	var out niaga.Participant
 	if actor == nil {
 		return out, niaga.Errorf(niaga.CodeUnauthorized, "sign in to register")
@@ -96,11 +82,7 @@ func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missi
 		return out, niaga.Invalid("contact", "at most 200 characters")
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		m, err := tx.lockMission(ctx, missionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		m, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{})
 		if err != nil {
 			return err
 		}
@@ -182,16 +164,9 @@ func (db *DB) VerifyParticipant(ctx context.Context, actor *niaga.Actor, id int6
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, p.MissionID)
+		_, _, err = tx.missionFor(ctx, actor, p.MissionID, missionNeed{staff: "only the running agency verifies participants"})
 		if err != nil {
 			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
-		if err != nil {
-			return err
-		}
-		if !a.staff() {
-			return niaga.Errorf(niaga.CodeForbidden, "only the running agency verifies participants")
 		}
 		if _, err := tx.Exec(ctx, "UPDATE mission_participants SET verified = $1, verified_by = $2, verified_at = $3 WHERE id = $4",
 			verified, actor.UserID, micros(tx.Now), id); err != nil {
@@ -305,14 +280,7 @@ func (db *DB) AddNeed(ctx context.Context, actor *niaga.Actor, missionID int64, 
 }
 
 func (tx *Tx) prepareListing(ctx context.Context, actor *niaga.Actor, missionID, participant int64) (niaga.Participant, error) {
-	m, err := tx.lockMission(ctx, missionID)
-	if err != nil {
-		return niaga.Participant{}, err
-	}
-	if m.Status == niaga.MissionClosed {
-		return niaga.Participant{}, niaga.Errorf(niaga.CodeConflict, "the mission is closed")
-	}
-	a, err := missionAuthority(ctx, tx, &m, actor)
+	m, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{open: true})
 	if err != nil {
 		return niaga.Participant{}, err
 	}
@@ -387,15 +355,9 @@ func missionNeeds(ctx context.Context, q rowQuerier, missionID int64, verifiedOn
 	return out, rows.Err()
 }
 
-// TimeSpan is a span of time [Start, End).
-type TimeSpan struct {
-	Start time.Time `json:"start"`
-	End   time.Time `json:"end"`
-}
-
 // SetUnavailability replaces the times a participant cannot meet (the
 // scheduler keeps those slots free). The participant or the running agency sets it.
-func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, participantID int64, ranges []TimeSpan) error {
+func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, participantID int64, ranges []niaga.TimeSpan) error {
 	if len(ranges) > 100 {
 		return niaga.Invalid("ranges", "at most 100")
 	}
@@ -404,11 +366,7 @@ func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, partici
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, p.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		m, a, err := tx.missionFor(ctx, actor, p.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}
@@ -441,23 +399,23 @@ func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, partici
 }
 
 // Unavailability returns the times a participant cannot meet.
-func (db *DB) Unavailability(ctx context.Context, participantID int64) ([]TimeSpan, error) {
+func (db *DB) Unavailability(ctx context.Context, participantID int64) ([]niaga.TimeSpan, error) {
 	return unavailability(ctx, poolReader{db}, participantID)
 }
 
-func unavailability(ctx context.Context, q rowQuerier, participantID int64) ([]TimeSpan, error) {
+func unavailability(ctx context.Context, q rowQuerier, participantID int64) ([]niaga.TimeSpan, error) {
 	rows, err := q.Query(ctx, "SELECT starts_at, ends_at FROM participant_unavailability WHERE participant_id = $1 ORDER BY starts_at", participantID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []TimeSpan{}
+	out := []niaga.TimeSpan{}
 	for rows.Next() {
 		var s, e int64
 		if err := rows.Scan(&s, &e); err != nil {
 			return nil, err
 		}
-		out = append(out, TimeSpan{fromMicros(s), fromMicros(e)})
+		out = append(out, niaga.TimeSpan{Start: fromMicros(s), End: fromMicros(e)})
 	}
 	return out, rows.Err()
 }

@@ -111,11 +111,7 @@ func (db *DB) DecideParticipant(ctx context.Context, actor *niaga.Actor, id int6
 		if err != nil {
 			return err
 		}
-		m, err := tx.lockMission(ctx, p.MissionID)
-		if err != nil {
-			return err
-		}
-		a, err := missionAuthority(ctx, tx, &m, actor)
+		_, a, err := tx.missionFor(ctx, actor, p.MissionID, missionNeed{})
 		if err != nil {
 			return err
 		}

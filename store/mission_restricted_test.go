@@ -22,7 +22,7 @@ func TestParticipantApproval(t *testing.T) {
 		w.deal(w.agency, "jatim1", "kalsel1", "beras", 1_000, 12_000_000)
 		// A Central Java business joins the Kalsel delegation.
 		late := w.actor(niaga.OrgBusiness, niaga.RoleBusiness, "UD Kudus", "33")
-		p, err := db.RegisterParticipant(ctx, late, w.mission.ID, store.NewParticipant{Delegation: "63", Contact: "0291-555"})
+		p, err := db.RegisterParticipant(ctx, late, w.mission.ID, niaga.NewParticipant{Delegation: "63", Contact: "0291-555"})
 		if err != nil || p.Status != niaga.ParticipantPending || p.Verified {
 			t.Fatal(p, err)
 		}
@@ -30,7 +30,7 @@ func TestParticipantApproval(t *testing.T) {
 		wantCode(t, "pending reads the ledger", err, niaga.CodeForbidden)
 		_, err = db.FollowUp(ctx, late, w.mission.ID)
 		wantCode(t, "pending reads the follow-up", err, niaga.CodeForbidden)
-		_, _, err = db.RecordDeal(ctx, w.agency, w.mission.ID, store.NewDeal{SellerID: p.ID, BuyerID: w.part["jatim1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
+		_, _, err = db.RecordDeal(ctx, w.agency, w.mission.ID, niaga.NewDeal{SellerID: p.ID, BuyerID: w.part["jatim1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
 		wantCode(t, "a pending party", err, niaga.CodeInvalid)
 		if mi, err := db.MissionInfo(ctx, w.mission.ID); err != nil || mi.Participants != 4 {
 			t.Fatalf("a pending participant counts: %+v %v", mi, err)
@@ -75,7 +75,7 @@ func TestParticipantContactsByActor(t *testing.T) {
 		w := newTrip(t, db)
 		ctx := w.ctx
 		late := w.actor(niaga.OrgBusiness, niaga.RoleBusiness, "UD Kudus", "33")
-		p, err := db.RegisterParticipant(ctx, late, w.mission.ID, store.NewParticipant{Delegation: "63", Contact: "0291-555"})
+		p, err := db.RegisterParticipant(ctx, late, w.mission.ID, niaga.NewParticipant{Delegation: "63", Contact: "0291-555"})
 		if err != nil {
 			t.Fatal(err)
 		}

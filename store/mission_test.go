@@ -68,7 +68,7 @@ func newTrip(t *testing.T, db *store.DB) *trip {
 	} {
 		a := w.actor(niaga.OrgBusiness, niaga.RoleBusiness, b.name, b.prov)
 		w.biz[b.key] = a
-		p, err := db.RegisterParticipant(w.ctx, a, w.mission.ID, store.NewParticipant{})
+		p, err := db.RegisterParticipant(w.ctx, a, w.mission.ID, niaga.NewParticipant{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +92,7 @@ func (w *trip) open() {
 
 func (w *trip) deal(by *niaga.Actor, seller, buyer, commodity string, qty, value int64) niaga.Deal {
 	w.t.Helper()
-	d, _, err := w.db.RecordDeal(w.ctx, by, w.mission.ID, store.NewDeal{SellerID: w.part[seller].ID, BuyerID: w.part[buyer].ID,
+	d, _, err := w.db.RecordDeal(w.ctx, by, w.mission.ID, niaga.NewDeal{SellerID: w.part[seller].ID, BuyerID: w.part[buyer].ID,
 		Commodity: commodity, Kind: niaga.DealPurchase, Quantity: qty, Value: value})
 	if err != nil {
 		w.t.Fatal(err)
@@ -143,7 +143,7 @@ func TestMissionLifecycle(t *testing.T) {
 		wantCode(t, "missing mission", err, niaga.CodeNotFound)
 
 		// A business of a province outside the mission cannot join it.
-		_, err = db.RegisterParticipant(ctx, w.outsider, w.mission.ID, store.NewParticipant{})
+		_, err = db.RegisterParticipant(ctx, w.outsider, w.mission.ID, niaga.NewParticipant{})
 		wantCode(t, "outsider registers", err, niaga.CodeConflict) // closed now
 		list, err := db.Missions(ctx)
 		if err != nil || len(list) != 1 || list[0].Participants != 4 || list[0].Delegations["63"] != 2 {
@@ -156,11 +156,11 @@ func TestMissionParticipants(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newTrip(t, db)
 		ctx := w.ctx
-		_, err := db.RegisterParticipant(ctx, w.outsider, w.mission.ID, store.NewParticipant{})
+		_, err := db.RegisterParticipant(ctx, w.outsider, w.mission.ID, niaga.NewParticipant{})
 		wantCode(t, "Jateng business joins Jatim–Kalsel", err, niaga.CodeInvalid)
-		_, err = db.RegisterParticipant(ctx, w.biz["jatim1"], w.mission.ID, store.NewParticipant{})
+		_, err = db.RegisterParticipant(ctx, w.biz["jatim1"], w.mission.ID, niaga.NewParticipant{})
 		wantCode(t, "twice", err, niaga.CodeConflict)
-		_, err = db.RegisterParticipant(ctx, w.biz["jatim1"], w.mission.ID, store.NewParticipant{OrgID: w.biz["kalsel1"].OrgID})
+		_, err = db.RegisterParticipant(ctx, w.biz["jatim1"], w.mission.ID, niaga.NewParticipant{OrgID: w.biz["kalsel1"].OrgID})
 		wantCode(t, "registers another business", err, niaga.CodeForbidden)
 		_, err = db.VerifyParticipant(ctx, w.biz["jatim1"], w.part["jatim2"].ID, true)
 		wantCode(t, "business verifies", err, niaga.CodeForbidden)
@@ -189,10 +189,10 @@ func TestMissionDeals(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newTrip(t, db)
 		ctx := w.ctx
-		_, _, err := db.RecordDeal(ctx, w.agency, w.mission.ID, store.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
+		_, _, err := db.RecordDeal(ctx, w.agency, w.mission.ID, niaga.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
 		wantCode(t, "deal before opening", err, niaga.CodeMissionNotOpen)
 		w.open()
-		badDeals := []store.NewDeal{
+		badDeals := []niaga.NewDeal{
 			{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 0, Value: 1},
 			{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: -5},
 			{SellerID: w.part["jatim1"].ID, BuyerID: w.part["jatim1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1},
@@ -204,11 +204,11 @@ func TestMissionDeals(t *testing.T) {
 		}
 		// Permissions: a party records its own deal; another participant, an outsider, a bank cannot.
 		d1 := w.deal(w.biz["jatim1"], "jatim1", "kalsel1", "beras", 100_000, 1_190_000_000)
-		_, _, err = db.RecordDeal(ctx, w.biz["jatim2"], w.mission.ID, store.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
+		_, _, err = db.RecordDeal(ctx, w.biz["jatim2"], w.mission.ID, niaga.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
 		wantCode(t, "non-party participant", err, niaga.CodeForbidden)
-		_, _, err = db.RecordDeal(ctx, w.outsider, w.mission.ID, store.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
+		_, _, err = db.RecordDeal(ctx, w.outsider, w.mission.ID, niaga.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
 		wantCode(t, "outsider", err, niaga.CodeForbidden)
-		_, _, err = db.RecordDeal(ctx, w.bank, w.mission.ID, store.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
+		_, _, err = db.RecordDeal(ctx, w.bank, w.mission.ID, niaga.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
 		wantCode(t, "bank", err, niaga.CodeForbidden)
 		// The desk records any deal; an unverified party is refused.
 		d2 := w.deal(w.agency, "kalsel2", "jatim2", "karet", 50_000, 1_000_000_000)
@@ -216,7 +216,7 @@ func TestMissionDeals(t *testing.T) {
 		if _, err := db.VerifyParticipant(ctx, w.agency, w.part["kalsel2"].ID, false); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = db.RecordDeal(ctx, w.agency, w.mission.ID, store.NewDeal{SellerID: w.part["kalsel2"].ID, BuyerID: w.part["jatim1"].ID, Commodity: "karet", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
+		_, _, err = db.RecordDeal(ctx, w.agency, w.mission.ID, niaga.NewDeal{SellerID: w.part["kalsel2"].ID, BuyerID: w.part["jatim1"].ID, Commodity: "karet", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
 		wantCode(t, "unverified party", err, niaga.CodeNotVerified)
 		if _, err := db.VerifyParticipant(ctx, w.agency, w.part["kalsel2"].ID, true); err != nil {
 			t.Fatal(err)
@@ -257,7 +257,7 @@ func TestMissionDeals(t *testing.T) {
 		}
 		_, err = db.ReverseDeal(ctx, w.biz["kalsel1"], d4.ID, "batal")
 		wantCode(t, "party reverses after close", err, niaga.CodeMissionNotOpen)
-		_, _, err = db.RecordDeal(ctx, w.agency, w.mission.ID, store.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
+		_, _, err = db.RecordDeal(ctx, w.agency, w.mission.ID, niaga.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
 		wantCode(t, "deal after close", err, niaga.CodeMissionNotOpen)
 
 		// The summary agrees with an independent sum over the raw ledger.
@@ -347,7 +347,7 @@ func TestMissionDealIdempotency(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := newTrip(t, db)
 		w.open()
-		in := store.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealContract, Quantity: 10, Value: 119_000, IdempotencyKey: "k-1"}
+		in := niaga.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID, Commodity: "beras", Kind: niaga.DealContract, Quantity: 10, Value: 119_000, IdempotencyKey: "k-1"}
 		first, replayed, err := db.RecordDeal(w.ctx, w.biz["jatim1"], w.mission.ID, in)
 		if err != nil || replayed {
 			t.Fatal(err, replayed)
@@ -390,7 +390,7 @@ func TestMissionDealIdempotency(t *testing.T) {
 		}
 		// A deal past the declared maximum is refused; deals at it fill the
 		// mission up to its bounded total, and the next one is refused.
-		huge := store.NewDeal{SellerID: w.part["jatim2"].ID, BuyerID: w.part["kalsel2"].ID, Commodity: "gula", Kind: niaga.DealPurchase, Quantity: 1, Value: math.MaxInt64 - 3*119_000}
+		huge := niaga.NewDeal{SellerID: w.part["jatim2"].ID, BuyerID: w.part["kalsel2"].ID, Commodity: "gula", Kind: niaga.DealPurchase, Quantity: 1, Value: math.MaxInt64 - 3*119_000}
 		_, _, err = db.RecordDeal(w.ctx, w.agency, w.mission.ID, huge)
 		wantCode(t, "value past the maximum", err, niaga.CodeInvalid)
 		for total := s.TotalValue; total < niaga.MaxMissionTotal; total += huge.Value {
@@ -519,7 +519,7 @@ func TestMissionMatchmakingAndSchedule(t *testing.T) {
 		wantCode(t, "outsider matches", err, niaga.CodeForbidden)
 
 		// Meeting requests: ask, answer, refuse duplicates, expire.
-		req := func(from, to string, in store.NewMeetingRequest) store.MeetingRequest {
+		req := func(from, to string, in niaga.NewMeetingRequest) store.MeetingRequest {
 			t.Helper()
 			in.To = w.part[to].ID
 			r, err := db.RequestMeeting(ctx, w.biz[from], w.mission.ID, in)
@@ -528,13 +528,13 @@ func TestMissionMatchmakingAndSchedule(t *testing.T) {
 			}
 			return r
 		}
-		r1 := req("kalsel1", "jatim1", store.NewMeetingRequest{NeedID: nBeras.ID, OfferID: oBeras.ID, Message: "Butuh beras medium 200 t"})
+		r1 := req("kalsel1", "jatim1", niaga.NewMeetingRequest{NeedID: nBeras.ID, OfferID: oBeras.ID, Message: "Butuh beras medium 200 t"})
 		if r1.Score != 93 || r1.Status != "pending" || r1.From != w.part["kalsel1"].ID {
 			t.Fatalf("%+v", r1)
 		}
-		_, err = db.RequestMeeting(ctx, w.biz["jatim1"], w.mission.ID, store.NewMeetingRequest{To: w.part["kalsel1"].ID})
+		_, err = db.RequestMeeting(ctx, w.biz["jatim1"], w.mission.ID, niaga.NewMeetingRequest{To: w.part["kalsel1"].ID})
 		wantCode(t, "reverse duplicate", err, niaga.CodeConflict)
-		_, err = db.RequestMeeting(ctx, w.biz["jatim2"], w.mission.ID, store.NewMeetingRequest{To: w.part["kalsel2"].ID, NeedID: nBeras.ID, OfferID: oKaret.ID})
+		_, err = db.RequestMeeting(ctx, w.biz["jatim2"], w.mission.ID, niaga.NewMeetingRequest{To: w.part["kalsel2"].ID, NeedID: nBeras.ID, OfferID: oKaret.ID})
 		wantCode(t, "need and offer of others", err, niaga.CodeInvalid)
 		_, err = db.AnswerMeeting(ctx, w.biz["kalsel1"], r1.ID, true, "")
 		wantCode(t, "sender accepts", err, niaga.CodeForbidden)
@@ -545,10 +545,10 @@ func TestMissionMatchmakingAndSchedule(t *testing.T) {
 		}
 		_, err = db.AnswerMeeting(ctx, w.biz["jatim1"], r1.ID, false, "")
 		wantCode(t, "answer twice", err, niaga.CodeConflict)
-		r2 := req("kalsel2", "jatim1", store.NewMeetingRequest{Message: "karet?"})
-		r3 := req("jatim2", "kalsel1", store.NewMeetingRequest{})
-		r4 := req("kalsel2", "jatim2", store.NewMeetingRequest{Virtual: true, Link: "https://meet.example/abc"})
-		r5 := req("jatim2", "jatim1", store.NewMeetingRequest{})
+		r2 := req("kalsel2", "jatim1", niaga.NewMeetingRequest{Message: "karet?"})
+		r3 := req("jatim2", "kalsel1", niaga.NewMeetingRequest{})
+		r4 := req("kalsel2", "jatim2", niaga.NewMeetingRequest{Virtual: true, Link: "https://meet.example/abc"})
+		r5 := req("jatim2", "jatim1", niaga.NewMeetingRequest{})
 		for _, r := range []store.MeetingRequest{r2, r3, r4} {
 			who := map[int64]string{w.part["jatim1"].ID: "jatim1", w.part["jatim2"].ID: "jatim2", w.part["kalsel1"].ID: "kalsel1"}[r.To]
 			if _, err := db.AnswerMeeting(ctx, w.biz[who], r.ID, true, ""); err != nil {
@@ -577,12 +577,12 @@ func TestMissionMatchmakingAndSchedule(t *testing.T) {
 		// Schedule: 10:00–11:30 WITA in 30-minute slots with a break 10:30–11:00:
 		// two slots, one table; kalsel1 is away 10:00–10:30.
 		day := w.mission.Opens // 00:00 WITA
-		if err := db.SetUnavailability(ctx, w.biz["kalsel1"], w.part["kalsel1"].ID, []store.TimeSpan{{Start: day.Add(10 * time.Hour), End: day.Add(10*time.Hour + 30*time.Minute)}}); err != nil {
+		if err := db.SetUnavailability(ctx, w.biz["kalsel1"], w.part["kalsel1"].ID, []niaga.TimeSpan{{Start: day.Add(10 * time.Hour), End: day.Add(10*time.Hour + 30*time.Minute)}}); err != nil {
 			t.Fatal(err)
 		}
 		wantCode(t, "unavailability of another", db.SetUnavailability(ctx, w.biz["jatim1"], w.part["kalsel1"].ID, nil), niaga.CodeForbidden)
 		params := store.ScheduleParams{SlotMinutes: 30, Tables: 1, Start: day.Add(10 * time.Hour), End: day.Add(11*time.Hour + 30*time.Minute),
-			Breaks: []store.TimeSpan{{Start: day.Add(10*time.Hour + 30*time.Minute), End: day.Add(11 * time.Hour)}}}
+			Breaks: []niaga.TimeSpan{{Start: day.Add(10*time.Hour + 30*time.Minute), End: day.Add(11 * time.Hour)}}}
 		_, err = db.ScheduleMission(ctx, w.biz["jatim1"], w.mission.ID, params)
 		wantCode(t, "business schedules", err, niaga.CodeForbidden)
 		s, err := db.ScheduleMission(ctx, w.agency, w.mission.ID, params)
@@ -685,20 +685,20 @@ func TestMissionRequestExpiresBeforeAnswer(t *testing.T) {
 		}
 		var ps []niaga.Participant
 		for _, k := range []string{"jatim1", "kalsel1"} {
-			p, err := db.RegisterParticipant(w.ctx, w.agency, m.ID, store.NewParticipant{OrgID: w.biz[k].OrgID, Verified: true})
+			p, err := db.RegisterParticipant(w.ctx, w.agency, m.ID, niaga.NewParticipant{OrgID: w.biz[k].OrgID, Verified: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			ps = append(ps, p)
 		}
-		r, err := db.RequestMeeting(w.ctx, w.biz["jatim1"], m.ID, store.NewMeetingRequest{To: ps[1].ID})
+		r, err := db.RequestMeeting(w.ctx, w.biz["jatim1"], m.ID, niaga.NewMeetingRequest{To: ps[1].ID})
 		if err != nil || !r.ExpiresAt.Equal(m.Closes) {
 			t.Fatal(r, err)
 		}
 		time.Sleep(time.Until(m.Closes) + 50*time.Millisecond)
 		_, err = db.AnswerMeeting(w.ctx, w.biz["kalsel1"], r.ID, true, "")
 		wantCode(t, "answer after expiry", err, niaga.CodeRequestExpired)
-		_, err = db.RequestMeeting(w.ctx, w.biz["kalsel1"], m.ID, store.NewMeetingRequest{To: ps[0].ID})
+		_, err = db.RequestMeeting(w.ctx, w.biz["kalsel1"], m.ID, niaga.NewMeetingRequest{To: ps[0].ID})
 		wantCode(t, "request after closing", err, niaga.CodeConflict)
 	})
 }
@@ -814,12 +814,12 @@ func TestMissionFinancingAndAgreements(t *testing.T) {
 		ctx := w.ctx
 		w.open()
 		d := w.deal(w.agency, "jatim1", "kalsel1", "beras", 100_000, 1_190_000_000)
-		in := store.NewFinancing{BankID: w.bank.OrgID, GuarantorID: w.guar.OrgID, Amount: 800_000_000, TenorMonths: 12, Purpose: "modal kerja"}
+		in := niaga.NewFinancing{BankID: w.bank.OrgID, GuarantorID: w.guar.OrgID, Amount: 800_000_000, TenorMonths: 12, Purpose: "modal kerja"}
 		_, err := db.RequestFinancing(ctx, w.outsider, d.ID, in)
 		wantCode(t, "outsider asks", err, niaga.CodeForbidden)
-		_, err = db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, store.NewFinancing{BankID: w.bank.OrgID, Amount: d.Value + 1, TenorMonths: 12})
+		_, err = db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, niaga.NewFinancing{BankID: w.bank.OrgID, Amount: d.Value + 1, TenorMonths: 12})
 		wantCode(t, "more than the deal", err, niaga.CodeInvalid)
-		_, err = db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, store.NewFinancing{BankID: w.guar.OrgID, Amount: 1, TenorMonths: 12})
+		_, err = db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, niaga.NewFinancing{BankID: w.guar.OrgID, Amount: 1, TenorMonths: 12})
 		wantCode(t, "guarantor as bank", err, niaga.CodeInvalid)
 		f, err := db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, in)
 		if err != nil || f.Status != niaga.FinancingRequested || f.BankName != "Bank Kalsel" || f.GuarantorName != "Jamkrida Jatim" {
@@ -827,7 +827,7 @@ func TestMissionFinancingAndAgreements(t *testing.T) {
 		}
 		_, err = db.RequestFinancing(ctx, w.biz["kalsel1"], d.ID, in)
 		wantCode(t, "second live request to the bank", err, niaga.CodeConflict)
-		f2, err := db.RequestFinancing(ctx, w.biz["jatim1"], d.ID, store.NewFinancing{BankID: w.bank2.OrgID, Amount: 100_000_000, TenorMonths: 6})
+		f2, err := db.RequestFinancing(ctx, w.biz["jatim1"], d.ID, niaga.NewFinancing{BankID: w.bank2.OrgID, Amount: 100_000_000, TenorMonths: 6})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -899,7 +899,7 @@ func TestMissionSeatsRefuseDoubleBooking(t *testing.T) {
 		a, b, c := w.part["jatim1"].ID, w.part["kalsel1"].ID, w.part["kalsel2"].ID
 		var reqs []int64
 		for _, to := range []string{"kalsel1", "kalsel2"} {
-			r, err := db.RequestMeeting(ctx, w.biz["jatim1"], w.mission.ID, store.NewMeetingRequest{To: w.part[to].ID})
+			r, err := db.RequestMeeting(ctx, w.biz["jatim1"], w.mission.ID, niaga.NewMeetingRequest{To: w.part[to].ID})
 			if err != nil {
 				t.Fatal(err)
 			}

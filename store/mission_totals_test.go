@@ -9,6 +9,7 @@ import (
 
 	"niaga"
 	"niaga/demo"
+	"niaga/internal/datagen"
 	"niaga/store"
 	"niaga/store/storetest"
 )
@@ -88,7 +89,7 @@ func TestMissionDealTotals(t *testing.T) {
 		d2 := w.deal(w.agency, "kalsel2", "jatim2", "karet", 50_000, 1_000_000_000)
 		d3 := w.deal(w.agency, "jatim2", "kalsel1", "gula", 20_000, 300_000_000)
 		checkMissionTotals(t, db, "three deals")
-		in := store.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel2"].ID, Commodity: "beras", Kind: niaga.DealContract,
+		in := niaga.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel2"].ID, Commodity: "beras", Kind: niaga.DealContract,
 			Quantity: 10, Value: 7_000_000, IdempotencyKey: "totals-1"}
 		d4, _, err := db.RecordDeal(ctx, w.agency, w.mission.ID, in)
 		if err != nil {
@@ -99,7 +100,7 @@ func TestMissionDealTotals(t *testing.T) {
 			t.Fatal(again, replayed, err)
 		}
 		// A refused deal changes no total.
-		_, _, err = db.RecordDeal(ctx, w.agency, w.mission.ID, store.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID,
+		_, _, err = db.RecordDeal(ctx, w.agency, w.mission.ID, niaga.NewDeal{SellerID: w.part["jatim1"].ID, BuyerID: w.part["kalsel1"].ID,
 			Commodity: "tidak-ada", Kind: niaga.DealPurchase, Quantity: 1, Value: 1})
 		if err == nil {
 			t.Fatal("deal of an unknown commodity recorded")
@@ -130,7 +131,7 @@ func TestMissionDealTotals(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for k := range each {
-					d, _, err := db.RecordDeal(ctx, w.agency, w.mission.ID, store.NewDeal{SellerID: w.part["kalsel1"].ID, BuyerID: w.part["jatim1"].ID,
+					d, _, err := db.RecordDeal(ctx, w.agency, w.mission.ID, niaga.NewDeal{SellerID: w.part["kalsel1"].ID, BuyerID: w.part["jatim1"].ID,
 						Commodity: "karet", Kind: niaga.DealPurchase, Quantity: 100, Value: int64(1_000_000 * (g*each + k + 1))})
 					if err != nil {
 						errs <- err
@@ -194,7 +195,7 @@ func TestMissionTotalsArchiveAndGenerated(t *testing.T) {
 		}
 		u := data.Users[demo.Admin]
 		admin := &niaga.Actor{UserID: u.ID, OrgID: u.OrgID, Role: niaga.RoleAdmin}
-		st, err := db.GenerateReportData(ctx, admin, store.GenSpec{Bids: 10, Deals: 2000, Seed: 3})
+		st, err := datagen.Generate(ctx, db, admin, datagen.Spec{Bids: 10, Deals: 2000, Seed: 3})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"niaga"
 	"niaga/demo"
+	"niaga/internal/datagen"
 	"niaga/report"
 	"niaga/store"
 	"niaga/store/storetest"
@@ -44,7 +45,7 @@ func newRepWorld(t *testing.T, eng store.Engine) *repWorld {
 	}
 	u := data.Users[demo.Admin]
 	admin := &niaga.Actor{UserID: u.ID, OrgID: u.OrgID, Role: niaga.RoleAdmin}
-	if _, err := db.GenerateReportData(ctx, admin, store.GenSpec{Bids: 6000, Deals: 2500, Seed: 7}); err != nil {
+	if _, err := datagen.Generate(ctx, db, admin, datagen.Spec{Bids: 6000, Deals: 2500, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
 	driver, src := "pgx", dsn

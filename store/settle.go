@@ -11,10 +11,11 @@ import (
 	"niaga/auction"
 )
 
-// Settlement terms of a new contract.
+// Settlement terms of a new contract: the buyer pays within PaymentTerm of
+// the award, the seller delivers within DeliveryTerm.
 const (
-	paymentTerm  = 3 * 24 * time.Hour
-	deliveryTerm = 7 * 24 * time.Hour
+	PaymentTerm  = 3 * 24 * time.Hour
+	DeliveryTerm = 7 * 24 * time.Hour
 )
 
 // fees returns one side's fee: basis points of the value plus Rupiah per
@@ -38,7 +39,7 @@ func (tx *Tx) award(ctx context.Context, r *lotRow, fills []auction.Fill, actor 
 	if err := tx.QueryRow(ctx, "SELECT delivery_date FROM auction_sessions WHERE id = $1", r.SessionID).Scan(&delivery); err != nil {
 		return nil, err
 	}
-	deliveryDue := at.Add(deliveryTerm)
+	deliveryDue := at.Add(DeliveryTerm)
 	if d, err := time.Parse("2006-01-02", delivery); err == nil && d.After(at) {
 		deliveryDue = d
 	}
@@ -65,7 +66,7 @@ func (tx *Tx) award(ctx context.Context, r *lotRow, fills []auction.Fill, actor 
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$16)`,
 			r.ID, r.MarketID, f.Buyer, f.Seller, r.Commodity, r.Grade, f.Qty, f.Price, v,
 			fees(v, f.Qty, m.FeeBuyerBps, m.FeeBuyerPerTon), fees(v, f.Qty, m.FeeSellerBps, m.FeeSellerPerTon), lock,
-			niaga.ContractAwaitingPayment, micros(at.Add(paymentTerm)), micros(deliveryDue), micros(at))
+			niaga.ContractAwaitingPayment, micros(at.Add(PaymentTerm)), micros(deliveryDue), micros(at))
 		if err != nil {
 			return nil, err
 		}

@@ -518,6 +518,15 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	return res, tx.db.classify(err)
 }
 
+// ExecLiteral runs a statement as written, with no arguments: no
+// placeholder rewriting and never kept as a prepared statement. It is the
+// seam for bulk loads of literal values (internal/datagen); everything
+// else uses Exec.
+func (tx *Tx) ExecLiteral(ctx context.Context, query string) error {
+	_, err := tx.tx.ExecContext(ctx, query)
+	return tx.db.classify(err)
+}
+
 // QueryRow runs a one-row query in the transaction.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := tx.stmt(ctx, query); st != nil {

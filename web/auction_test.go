@@ -54,7 +54,7 @@ func TestAuctionAPIRefusals(t *testing.T) {
 		}
 
 		// An accepted bid, and its idempotent retry.
-		var r1, r2 store.BidResult
+		var r1, r2 niaga.BidResult
 		e.call("POST", bids, buyer, map[string]int64{"price": lot.MinNext}, 201, &r1, "Idempotency-Key", "abc-1")
 		e.call("POST", bids, buyer, map[string]int64{"price": lot.MinNext}, 201, &r2, "Idempotency-Key", "abc-1")
 		if r1.BidID == 0 || r2.BidID != r1.BidID || !r2.Replayed {
@@ -177,7 +177,7 @@ func TestLotStreamResumes(t *testing.T) {
 			}
 		}
 	}()
-	var first, second store.BidResult
+	var first, second niaga.BidResult
 	e.call("POST", fmt.Sprintf("/api/v1/lots/%d/bids", lot.ID), buyer, map[string]int64{"price": lot.MinNext}, 201, &first)
 	e.call("POST", fmt.Sprintf("/api/v1/lots/%d/bids", lot.ID), buyer2, map[string]int64{"price": first.MinNext}, 201, &second)
 	var seen [][2]string

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"niaga"
-	"niaga/store"
 )
 
 // FuzzDecodeJSON: any body either decodes or is refused with an
@@ -18,7 +17,7 @@ func FuzzDecodeJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest("POST", "/", bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/json")
-		var in store.BidInput
+		var in niaga.BidInput
 		err := decodeJSON(r, &in)
 		if err == nil {
 			return

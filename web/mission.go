@@ -252,7 +252,7 @@ func dealsOut(ds []niaga.Deal, host, lang string) []DealOut {
 	return out
 }
 
-func missionOut(mi store.MissionInfo, lang string) MissionOut {
+func missionOut(mi niaga.MissionInfo, lang string) MissionOut {
 	p, _ := niaga.ProvinceByCode(mi.HostProvince)
 	return MissionOut{MissionInfo: mi, Zone: p.Zone, TZ: p.TZ, DateLocal: mi.LocalDate(),
 		OpensLocal: niaga.LocalTime(mi.Opens, mi.HostProvince, "15:04"), ClosesLocal: niaga.LocalTime(mi.Closes, mi.HostProvince, "15:04"),

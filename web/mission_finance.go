@@ -2,7 +2,6 @@ package web
 
 import (
 	"niaga"
-	"niaga/store"
 )
 
 // The handlers of agreements and deal financing; mission_routes.go routes
@@ -31,7 +30,7 @@ func (s *Server) requestFinancing(c *Call, in *FinancingInput) (niaga.FinancingR
 	if err != nil {
 		return niaga.FinancingRequest{}, err
 	}
-	return s.db.RequestFinancing(c, c.Actor, id, store.NewFinancing{BankID: in.BankID, GuarantorID: in.GuarantorID, Amount: in.Amount, TenorMonths: in.TenorMonths, Purpose: in.Purpose})
+	return s.db.RequestFinancing(c, c.Actor, id, niaga.NewFinancing{BankID: in.BankID, GuarantorID: in.GuarantorID, Amount: in.Amount, TenorMonths: in.TenorMonths, Purpose: in.Purpose})
 }
 
 func (s *Server) listFinancing(c *Call, _ *NoBody) ([]niaga.FinancingRequest, error) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"niaga"
 	"niaga/store"
 )
 
@@ -48,7 +49,7 @@ func (s *Server) requestMeeting(c *Call, in *MeetingInput) (store.MeetingRequest
 	if err != nil {
 		return store.MeetingRequest{}, err
 	}
-	return s.db.RequestMeeting(c, c.Actor, id, store.NewMeetingRequest{From: in.From, To: in.To, NeedID: in.NeedID, OfferID: in.OfferID,
+	return s.db.RequestMeeting(c, c.Actor, id, niaga.NewMeetingRequest{From: in.From, To: in.To, NeedID: in.NeedID, OfferID: in.OfferID,
 		Message: in.Message, Virtual: in.Virtual, Link: in.Link})
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"niaga"
-	"niaga/store"
 )
 
 // The handlers of a mission's delegations, offers and needs (the bulk
@@ -21,7 +20,7 @@ func (s *Server) registerParticipant(c *Call, in *ParticipantInput) (niaga.Parti
 	if err != nil {
 		return niaga.Participant{}, err
 	}
-	return s.db.RegisterParticipant(c, c.Actor, id, store.NewParticipant{OrgID: in.OrgID, Delegation: in.Delegation, Contact: in.Contact, Verified: in.Verified})
+	return s.db.RegisterParticipant(c, c.Actor, id, niaga.NewParticipant{OrgID: in.OrgID, Delegation: in.Delegation, Contact: in.Contact, Verified: in.Verified})
 }
 
 func (s *Server) verifyParticipant(c *Call, in *VerifyInput) (niaga.Participant, error) {
@@ -40,7 +39,7 @@ func (s *Server) decideParticipant(c *Call, in *ParticipantDecisionInput) (niaga
 	return s.db.DecideParticipant(c, c.Actor, id, in.Decision == niaga.ParticipantApproved)
 }
 
-func (s *Server) setUnavailability(c *Call, in *UnavailabilityInput) ([]store.TimeSpan, error) {
+func (s *Server) setUnavailability(c *Call, in *UnavailabilityInput) ([]niaga.TimeSpan, error) {
 	id, err := c.ID("id")
 	if err != nil {
 		return nil, err

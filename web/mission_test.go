@@ -432,7 +432,7 @@ func TestMissionMatchmakingAPI(t *testing.T) {
 			t.Fatal(r.Status)
 		}
 		// Unavailability and the scheduler: 20-minute slots, two tables, lunch break.
-		var spans []store.TimeSpan
+		var spans []niaga.TimeSpan
 		e.call("PUT", fmt.Sprintf("/api/v1/participants/%d/unavailability", banua.ID), buyer, map[string]any{"ranges": []map[string]string{}}, 200, &spans)
 		e.problem("PUT", fmt.Sprintf("/api/v1/participants/%d/unavailability", surabaya.ID), buyer, map[string]any{"ranges": []map[string]string{}}, 403, "forbidden")
 		var mission web.MissionOut

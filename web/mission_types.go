@@ -54,7 +54,7 @@ func (in *MissionInput) mission() (niaga.Mission, error) {
 
 // MissionOut is a mission with its figures and local times.
 type MissionOut struct {
-	store.MissionInfo
+	niaga.MissionInfo
 	Zone          string `json:"zone"` // WIB, WITA or WIT
 	TZ            string `json:"tz"`
 	DateLocal     string `json:"date_local"`
@@ -161,8 +161,8 @@ func missionClock(m *niaga.Mission, clock, field string) (time.Time, error) {
 	return t, nil
 }
 
-func missionSpans(m *niaga.Mission, in []LocalSpan, field string) ([]store.TimeSpan, error) {
-	out := make([]store.TimeSpan, 0, len(in))
+func missionSpans(m *niaga.Mission, in []LocalSpan, field string) ([]niaga.TimeSpan, error) {
+	out := make([]niaga.TimeSpan, 0, len(in))
 	for _, r := range in {
 		a, err := missionClock(m, r.Start, field)
 		if err != nil {
@@ -175,7 +175,7 @@ func missionSpans(m *niaga.Mission, in []LocalSpan, field string) ([]store.TimeS
 		if !b.After(a) {
 			return nil, niaga.Invalid(field, "each span ends after it starts")
 		}
-		out = append(out, store.TimeSpan{Start: a, End: b})
+		out = append(out, niaga.TimeSpan{Start: a, End: b})
 	}
 	return out, nil
 }
@@ -337,8 +337,8 @@ type DealInput struct {
 	Note      string         `json:"note,omitempty"`
 }
 
-func (in *DealInput) newDeal() store.NewDeal {
-	return store.NewDeal{SellerID: in.SellerID, BuyerID: in.BuyerID, Commodity: in.Commodity, Kind: in.Kind, Quantity: in.Quantity, Value: in.Value, Note: strings.TrimSpace(in.Note)}
+func (in *DealInput) newDeal() niaga.NewDeal {
+	return niaga.NewDeal{SellerID: in.SellerID, BuyerID: in.BuyerID, Commodity: in.Commodity, Kind: in.Kind, Quantity: in.Quantity, Value: in.Value, Note: strings.TrimSpace(in.Note)}
 }
 
 // Validate checks the deal's fields.

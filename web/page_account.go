@@ -14,7 +14,7 @@ import (
 // user the places their role works in.
 type homeData struct {
 	Tiles []navLink
-	Live  []store.MissionInfo // missions open now: their boards
+	Live  []niaga.MissionInfo // missions open now: their boards
 }
 
 func (s *Server) pageHome(c *PageCall) error {

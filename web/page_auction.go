@@ -598,7 +598,7 @@ func (s *Server) pageLotBid(c *PageCall) error {
 		return err
 	}
 	f := c.R.PostForm
-	in := store.BidInput{Side: f.Get("side")}
+	in := niaga.BidInput{Side: f.Get("side")}
 	num := func(name string) int64 {
 		if strings.TrimSpace(f.Get(name)) == "" || err != nil {
 			return 0
@@ -613,7 +613,7 @@ func (s *Server) pageLotBid(c *PageCall) error {
 	if err == nil {
 		err = in.Validate()
 	}
-	var res store.BidResult
+	var res niaga.BidResult
 	if err == nil {
 		if err = s.allowBid(c.Actor); err == nil {
 			// The form carries a key made when it was rendered: a double
@@ -651,7 +651,7 @@ func (s *Server) pageLotBid(c *PageCall) error {
 }
 
 // bidOutcome says in words what an accepted bid did.
-func (c *PageCall) bidOutcome(l niaga.Lot, r store.BidResult) string {
+func (c *PageCall) bidOutcome(l niaga.Lot, r niaga.BidResult) string {
 	lang := c.Lang
 	switch auction.Mechanism(l.Mechanism) {
 	case auction.English:

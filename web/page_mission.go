@@ -18,7 +18,7 @@ import (
 
 // MissionView is a mission with what the viewer is in it.
 type MissionView struct {
-	Info  store.MissionInfo
+	Info  niaga.MissionInfo
 	Staff bool               // admin or the running agency
 	Self  *niaga.Participant // the viewer's organization's approved participation
 	Own   *niaga.Participant // the viewer's organization's participation in any state
@@ -76,7 +76,7 @@ func (mv *MissionView) participantName() map[int64]string {
 // ---- list and mission page ----
 
 type missionsData struct {
-	Missions  []store.MissionInfo
+	Missions  []niaga.MissionInfo
 	CanCreate bool
 	Provinces []niaga.Province
 }
@@ -164,7 +164,7 @@ func (s *Server) pageRegister(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	in := store.NewParticipant{Contact: strings.TrimSpace(c.R.PostFormValue("contact")), Delegation: c.R.PostFormValue("delegation")}
+	in := niaga.NewParticipant{Contact: strings.TrimSpace(c.R.PostFormValue("contact")), Delegation: c.R.PostFormValue("delegation")}
 	if mv.Staff && c.R.PostFormValue("org_id") != "" {
 		if in.OrgID, err = c.FormInt("org_id"); err == nil {
 			in.Verified = c.R.PostFormValue("verified") == "on"
@@ -349,7 +349,7 @@ func (s *Server) pageMeetingRequest(c *PageCall) error {
 		return err
 	}
 	f := c.R.PostForm
-	var in store.NewMeetingRequest
+	var in niaga.NewMeetingRequest
 	num := func(name string) int64 {
 		v, _ := strconv.ParseInt(f.Get(name), 10, 64)
 		return v
@@ -517,7 +517,7 @@ func (s *Server) pageDealRecord(c *PageCall) error {
 		return err
 	}
 	f := c.R.PostForm
-	in := store.NewDeal{Commodity: f.Get("commodity"), Kind: niaga.DealKind(f.Get("kind")), Note: f.Get("note"), IdempotencyKey: f.Get("idem")}
+	in := niaga.NewDeal{Commodity: f.Get("commodity"), Kind: niaga.DealKind(f.Get("kind")), Note: f.Get("note"), IdempotencyKey: f.Get("idem")}
 	num := func(name string) int64 {
 		if err != nil || strings.TrimSpace(f.Get(name)) == "" {
 			return 0
@@ -555,7 +555,7 @@ func (s *Server) pageDealAction(c *PageCall) error {
 	case "validated", "disputed":
 		_, err = s.db.ValidateDeal(c, c.Actor, id, f.Get("action"), f.Get("note"))
 	case "financing":
-		in := store.NewFinancing{Purpose: f.Get("purpose")}
+		in := niaga.NewFinancing{Purpose: f.Get("purpose")}
 		num := func(name string) int64 {
 			v, _ := strconv.ParseInt(strings.NewReplacer(".", "", ",", "").Replace(strings.TrimSpace(f.Get(name))), 10, 64)
 			return v
@@ -632,7 +632,7 @@ func (s *Server) pageAgreementCreate(c *PageCall) error {
 
 type financingData struct {
 	Requests []niaga.FinancingRequest
-	Mission  map[int64]store.MissionInfo
+	Mission  map[int64]niaga.MissionInfo
 	IsBank   bool
 	OrgID    int64
 }
@@ -642,7 +642,7 @@ func (s *Server) pageFinancing(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	d := financingData{Requests: reqs, Mission: map[int64]store.MissionInfo{}, IsBank: c.Actor.Is(niaga.RoleBank), OrgID: c.Actor.OrgID}
+	d := financingData{Requests: reqs, Mission: map[int64]niaga.MissionInfo{}, IsBank: c.Actor.Is(niaga.RoleBank), OrgID: c.Actor.OrgID}
 	if ms, err := s.db.Missions(c); err == nil {
 		for _, m := range ms {
 			d.Mission[m.ID] = m

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"niaga"
+	"niaga/internal/datagen"
 	"niaga/report"
 	"niaga/report/export"
 	"niaga/store"
@@ -195,10 +196,10 @@ func buildReport(ctx context.Context, db *store.DB, kind string, f reportFlags) 
 }
 
 func genData(ctx context.Context, db *store.DB, f reportFlags) error {
-	spec := store.GenSpec{Bids: f.bids, Deals: f.deals, Seed: f.seed, Progress: func(phase string, rows int, took time.Duration) {
+	spec := datagen.Spec{Bids: f.bids, Deals: f.deals, Seed: f.seed, Progress: func(phase string, rows int, took time.Duration) {
 		fmt.Fprintf(os.Stderr, "%-32s %9d rows  %8.1fs\n", phase, rows, took.Seconds())
 	}}
-	st, err := db.GenerateReportData(ctx, cliActor, spec)
+	st, err := datagen.Generate(ctx, db, cliActor, spec)
 	if err != nil {
 		return err
 	}
@@ -210,7 +211,7 @@ func genData(ctx context.Context, db *store.DB, f reportFlags) error {
 // benchReports times every report (the median of --runs) on the database
 // as it is, and prints a Markdown table.
 func benchReports(ctx context.Context, db *store.DB, f reportFlags, w io.Writer) error {
-	counts, err := db.RowCounts(ctx)
+	counts, err := datagen.RowCounts(ctx, db)
 	if err != nil {
 		return err
 	}

@@ -1,18 +1,27 @@
-package store
+// Package datagen fills a database with a synthetic but consistent history,
+// for measuring reports at scale (niaga report gen, report benchmarks and
+// the store's volume tests). It is not production code: it writes rows
+// directly, through store's exported transaction and the literal-statement
+// seam Tx.ExecLiteral, without the business rules (those are tested
+// elsewhere; this is volume).
+package datagen
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"niaga"
+	"niaga/store"
 )
 
-// GenSpec sizes a generated data set for measuring reports at scale.
-type GenSpec struct {
+// Spec sizes a generated data set for measuring reports at scale.
+type Spec struct {
 	Bids  int       // auction bids (about ten per lot; lots follow)
 	Deals int       // mission deal entries (about 800 per mission; missions follow)
 	Start time.Time // the first mission and session; default 1 Jan 2016 WIB
@@ -22,23 +31,23 @@ type GenSpec struct {
 	Progress func(phase string, rows int, took time.Duration)
 }
 
-// GenStats counts what GenerateReportData wrote.
-type GenStats struct {
+// Stats counts what Generate wrote.
+type Stats struct {
 	Organizations, Markets, Sessions, Lots, Bids, Contracts, Steps, Prices int
 	Missions, Participants, Deals, Reversals, Realizations                 int
 	Took                                                                   time.Duration
 }
 
-// GenerateReportData fills the database with a synthetic but consistent
+// Generate fills the database with a synthetic but consistent
 // history: organizations in every province, markets, sessions, lots with
 // their bids, awards, contracts with settlement steps and prices; missions
 // with delegations, deals (some reversed, most validated, some realized).
 // Rows are written directly with multi-row INSERTs in large transactions
 // (the rules were tested elsewhere; this is volume), and one audit record
 // says that the data was generated. Admin only.
-func (db *DB) GenerateReportData(ctx context.Context, actor *niaga.Actor, spec GenSpec) (GenStats, error) {
+func Generate(ctx context.Context, db *store.DB, actor *niaga.Actor, spec Spec) (Stats, error) {
 	start := time.Now()
-	var st GenStats
+	var st Stats
 	if actor == nil || actor.Role != niaga.RoleAdmin {
 		return st, niaga.Errorf(niaga.CodeForbidden, "only the admin generates data")
 	}
@@ -51,15 +60,15 @@ func (db *DB) GenerateReportData(ctx context.Context, actor *niaga.Actor, spec G
 	if spec.Years <= 0 {
 		spec.Years = 10
 	}
-	if db.Engine == SQLite {
+	if db.Engine == store.SQLite {
 		// Index pages stay in memory while millions of rows go in; the
 		// writer is one connection, so the setting stays with it.
-		if _, err := db.w.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
-			return st, db.classify(err)
+		if _, err := db.Raw().ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+			return st, err
 		}
 		defer func() {
-			if _, err := db.w.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000"); err != nil {
-				db.log.Warn("reset the writer's cache size", "err", err)
+			if _, err := db.Raw().ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000"); err != nil {
+				slog.Default().Warn("reset the writer's cache size", "err", err)
 			}
 		}()
 	}
@@ -69,7 +78,7 @@ func (db *DB) GenerateReportData(ctx context.Context, actor *niaga.Actor, spec G
 	}
 	for _, phase := range []struct {
 		name string
-		fn   func(context.Context, *Tx) (int, error)
+		fn   func(context.Context, *store.Tx) (int, error)
 	}{
 		{"organizations", g.genOrgs},
 		{"markets and sessions", g.genMarkets},
@@ -79,7 +88,7 @@ func (db *DB) GenerateReportData(ctx context.Context, actor *niaga.Actor, spec G
 	} {
 		t0 := time.Now()
 		var n int
-		err := db.InTx(ctx, func(tx *Tx) error {
+		err := db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
 			n, err = phase.fn(ctx, tx)
 			return err
@@ -92,8 +101,8 @@ func (db *DB) GenerateReportData(ctx context.Context, actor *niaga.Actor, spec G
 		}
 	}
 	st.Took = time.Since(start)
-	err := db.InTx(ctx, func(tx *Tx) error {
-		if db.Engine == Postgres {
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if db.Engine == store.Postgres {
 			for _, t := range []string{"organizations", "markets", "auction_sessions", "lots", "bids", "contracts", "contract_steps", "prices",
 				"missions", "mission_participants", "deals", "deal_realizations"} {
 				if _, err := tx.Exec(ctx, "SELECT setval(pg_get_serial_sequence('"+t+"', 'id'), (SELECT MAX(id) FROM "+t+"))"); err != nil {
@@ -104,7 +113,7 @@ func (db *DB) GenerateReportData(ctx context.Context, actor *niaga.Actor, spec G
 		return tx.Audit(actor, "report.generate", "database", 0, nil, st)
 	})
 	if err == nil { // fresh statistics, as a long-running database would have
-		_, err = db.w.ExecContext(ctx, "ANALYZE")
+		_, err = db.Raw().ExecContext(ctx, "ANALYZE")
 	}
 	return st, err
 }
@@ -118,10 +127,10 @@ func mustLoc(name string) *time.Location {
 }
 
 type gen struct {
-	db   *DB
-	spec GenSpec
+	db   *store.DB
+	spec Spec
 	rnd  *rand.Rand
-	st   *GenStats
+	st   *Stats
 	uid  int64
 	next map[string]int64 // next free id per table
 
@@ -158,8 +167,8 @@ func (g *gen) ids(ctx context.Context) error {
 	for _, t := range []string{"organizations", "markets", "auction_sessions", "lots", "bids", "contracts", "contract_steps", "prices",
 		"missions", "mission_participants", "deals", "deal_realizations"} {
 		var n int64
-		if err := g.db.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+t).Scan(&n); err != nil {
-			return g.db.classify(err)
+		if err := g.db.Raw().QueryRowContext(ctx, "SELECT COALESCE(MAX(id), 0) FROM "+t).Scan(&n); err != nil {
+			return err
 		}
 		g.next[t] = n + 1
 	}
@@ -175,7 +184,7 @@ func (g *gen) id(table string) int64 {
 // bulk writes rows as multi-row INSERTs of literal values (the values are
 // made here: numbers, and text without quotes or dollars).
 type bulk struct {
-	tx    *Tx
+	tx    *store.Tx
 	deps  []*bulk // tables these rows refer to: written first
 	head  string
 	b     strings.Builder
@@ -183,7 +192,7 @@ type bulk struct {
 	total int
 }
 
-func newBulk(tx *Tx, table, cols string, deps ...*bulk) *bulk {
+func newBulk(tx *store.Tx, table, cols string, deps ...*bulk) *bulk {
 	return &bulk{tx: tx, deps: deps, head: "INSERT INTO " + table + " (" + cols + ") VALUES "}
 }
 
@@ -237,13 +246,13 @@ func (b *bulk) flush(ctx context.Context) error {
 			return err
 		}
 	}
-	_, err := b.tx.tx.ExecContext(ctx, b.b.String())
+	err := b.tx.ExecLiteral(ctx, b.b.String())
 	b.b.Reset()
 	b.rows = 0
-	return b.tx.db.classify(err)
+	return err
 }
 
-func (g *gen) genOrgs(ctx context.Context, tx *Tx) (int, error) {
+func (g *gen) genOrgs(ctx context.Context, tx *store.Tx) (int, error) {
 	g.agencies, g.businesses, g.bizProvince = map[string]int64{}, map[string][]int64{}, map[int64]string{}
 	b := newBulk(tx, "organizations", "id, name, kind, province, verified, created_at")
 	at := tx.Now.Unix()
@@ -278,7 +287,7 @@ func (g *gen) genOrgs(ctx context.Context, tx *Tx) (int, error) {
 	return b.total, nil
 }
 
-func (g *gen) genMarkets(ctx context.Context, tx *Tx) (int, error) {
+func (g *gen) genMarkets(ctx context.Context, tx *store.Tx) (int, error) {
 	at := micros(tx.Now)
 	mb := newBulk(tx, "markets", "id, organizer_org_id, name, province, fee_buyer_bps, fee_seller_bps, fee_buyer_per_ton, fee_seller_per_ton, deposit_ratio_bps, mechanisms, created_at")
 	for i := range g.markets {
@@ -350,7 +359,7 @@ func (g *gen) business(except int64) int64 {
 	}
 }
 
-func (g *gen) genLots(ctx context.Context, tx *Tx) (int, error) {
+func (g *gen) genLots(ctx context.Context, tx *store.Tx) (int, error) {
 	lb := newBulk(tx, "lots", `id, session_id, market_id, seller_org_id, commodity, grade, quantity, origin, warehouse_receipt, delivery_terms, mechanism, reserve, increment,
 		dutch_start, dutch_step, dutch_tick_ms, status, reason, starts_at, ends_at, extensions, leader_org_id, leader_max, price, bid_count, winner_org_id, award_price,
 		sold_quantity, closed_at, created_at`)
@@ -475,7 +484,7 @@ func (g *gen) contract(ctx context.Context, cb, sb *bulk, lotID int64, m genMark
 	id := g.id("contracts")
 	v := price * qty
 	fee := fees(v, qty, m.feeBps, m.perTon)
-	due, delivery := at.Add(paymentTerm), at.Add(deliveryTerm)
+	due, delivery := at.Add(store.PaymentTerm), at.Add(store.DeliveryTerm)
 	type step struct {
 		to string
 		at time.Time
@@ -527,7 +536,34 @@ func (g *gen) contract(ctx context.Context, cb, sb *bulk, lotID int64, m genMark
 	return nil
 }
 
-func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
+// genPart is a generated mission participant.
+type genPart struct {
+	id   int64
+	prov string
+}
+
+// delegations writes a mission's delegations: up to 150 approved, verified
+// businesses of the host and guest provinces.
+func (g *gen) delegations(ctx context.Context, pb *bulk, missionID int64, host string, guests []string, opens time.Time) ([]genPart, error) {
+	var parts []genPart
+	for k, p := range append([]string{host}, guests...) {
+		count := 90
+		if k > 0 {
+			count = 60 / len(guests)
+		}
+		for _, org := range g.businesses[p][:min(count, len(g.businesses[p]))] {
+			pid := g.id("mission_participants")
+			parts = append(parts, genPart{pid, p})
+			if err := pb.add(ctx, pid, missionID, org, p, "", true, g.uid, micros(opens), micros(opens.AddDate(0, 0, -7)), niaga.ParticipantApproved, g.uid, micros(opens.AddDate(0, 0, -7))); err != nil {
+				return nil, err
+			}
+		}
+	}
+	g.st.Participants += len(parts)
+	return parts, nil
+}
+
+func (g *gen) genMissions(ctx context.Context, tx *store.Tx) (int, error) {
 	if g.spec.Deals == 0 {
 		return 0, nil
 	}
@@ -549,7 +585,7 @@ func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
 		guests := []string{}
 		for len(guests) < 1+g.rnd.IntN(2) {
 			p := provs[g.rnd.IntN(len(provs))].Code
-			if p != host.Code && !contains(guests, p) {
+			if p != host.Code && !slices.Contains(guests, p) {
 				guests = append(guests, p)
 			}
 		}
@@ -570,26 +606,10 @@ func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
 				return 0, err
 			}
 		}
-		// Delegations: up to 150 businesses of the host and guest provinces.
-		type part struct {
-			id   int64
-			prov string
+		parts, err := g.delegations(ctx, pb, id, host.Code, guests, opens)
+		if err != nil {
+			return 0, err
 		}
-		var parts []part
-		for k, p := range append([]string{host.Code}, guests...) {
-			count := 90
-			if k > 0 {
-				count = 60 / len(guests)
-			}
-			for _, org := range g.businesses[p][:min(count, len(g.businesses[p]))] {
-				pid := g.id("mission_participants")
-				parts = append(parts, part{pid, p})
-				if err := pb.add(ctx, pid, id, org, p, "", true, g.uid, micros(opens), micros(opens.AddDate(0, 0, -7)), niaga.ParticipantApproved, g.uid, micros(opens.AddDate(0, 0, -7))); err != nil {
-					return 0, err
-				}
-			}
-		}
-		g.st.Participants += len(parts)
 		deals := left / (n - i)
 		left -= deals
 		for k := 0; k < deals; k++ {
@@ -652,13 +672,13 @@ func (g *gen) genMissions(ctx context.Context, tx *Tx) (int, error) {
 }
 
 // RowCounts counts the rows of the tables reports read (for benchmarks).
-func (db *DB) RowCounts(ctx context.Context) (map[string]int64, error) {
+func RowCounts(ctx context.Context, db *store.DB) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, t := range []string{"organizations", "markets", "auction_sessions", "lots", "bids", "contracts", "contract_steps", "prices",
 		"missions", "mission_participants", "deals", "deal_realizations", "audit_log"} {
 		var n int64
-		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
-			return nil, db.classify(err)
+		if err := db.Raw().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+t).Scan(&n); err != nil {
+			return nil, err
 		}
 		out[t] = n
 	}
@@ -667,7 +687,7 @@ func (db *DB) RowCounts(ctx context.Context) (map[string]int64, error) {
 
 // genAudit chains a record for every award and deal entry onto the audit
 // log, as the real operations would have, so the chain check runs at scale.
-func (g *gen) genAudit(ctx context.Context, tx *Tx) (int, error) {
+func (g *gen) genAudit(ctx context.Context, tx *store.Tx) (int, error) {
 	var seq int64
 	var prev string
 	if err := tx.QueryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+tx.ForUpdate()).Scan(&seq, &prev); err != nil {
@@ -677,7 +697,7 @@ func (g *gen) genAudit(ctx context.Context, tx *Tx) (int, error) {
 	at := micros(tx.Now)
 	for _, r := range g.audit {
 		seq++
-		h := AuditHash(prev, seq, at, g.uid, r.action, r.entity, r.id, "null", r.after)
+		h := store.AuditHash(prev, seq, at, g.uid, r.action, r.entity, r.id, "null", r.after)
 		if err := b.add(ctx, seq, at, g.uid, r.action, r.entity, r.id, "null", r.after, prev, h); err != nil {
 			return 0, err
 		}
@@ -688,4 +708,24 @@ func (g *gen) genAudit(ctx context.Context, tx *Tx) (int, error) {
 	}
 	_, err := tx.Exec(ctx, "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", seq, prev)
 	return b.total, err
+}
+
+// micros is a time as the store keeps it: microseconds since the epoch,
+// 0 for the zero time.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// fees is one side's fee as the store computes it on award: basis points of
+// the value plus Rupiah per 1 000 base units.
+func fees(v, qty, bps, perThousand int64) int64 {
+	return v/10000*bps + v%10000*bps/10000 + qty/1000*perThousand + qty%1000*perThousand/1000
+}
+
+// ratioOf is ceil(v × bps / 10000) without overflowing (the deposit ratio).
+func ratioOf(v, bps int64) int64 {
+	return v/10000*bps + (v%10000*bps+9999)/10000
 }

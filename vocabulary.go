@@ -1,0 +1,118 @@
+package niaga
+
+import "time"
+
+// The vocabulary web and store both speak: what callers hand the store's
+// methods and what those methods give back, beside the domain types. Pure
+// data with their own checks; no storage.
+
+// BidInput is a bid as the mechanism needs it: english takes price and/or
+// max_price (a proxy maximum); sealed takes price; dutch takes nothing (the
+// server's clock sets the price); call takes side, quantity and price (limit).
+type BidInput struct {
+	Price    int64  `json:"price,omitempty" range:"opt_unit_price"`
+	MaxPrice int64  `json:"max_price,omitempty" range:"opt_unit_price"`
+	Quantity int64  `json:"quantity,omitempty" range:"opt_quantity"`
+	Side     string `json:"side,omitempty"`
+}
+
+// Validate checks the ranges of a bid's numbers.
+func (in *BidInput) Validate() error {
+	var c Check
+	c.InRange("price", in.Price, RangeOptUnitPrice)
+	c.InRange("max_price", in.MaxPrice, RangeOptUnitPrice)
+	c.InRange("quantity", in.Quantity, RangeOptQuantity)
+	c.Require(in.Side == "" || in.Side == "buy" || in.Side == "sell", "side", "must be buy or sell")
+	return c.Err()
+}
+
+// BidResult is the answer to an accepted bid.
+type BidResult struct {
+	BidID      int64     `json:"bid_id"`
+	LotID      int64     `json:"lot_id"`
+	Mechanism  string    `json:"mechanism"`
+	Price      int64     `json:"price"`              // visible price after the bid (own price for sealed and call)
+	Leading    bool      `json:"leading"`            // english: the bidder leads; dutch: won
+	MinNext    int64     `json:"min_next,omitempty"` // english
+	EndsAt     time.Time `json:"ends_at"`
+	Extended   bool      `json:"extended"`
+	ContractID int64     `json:"contract_id,omitempty"` // dutch: the contract the accept made
+	At         time.Time `json:"at"`
+	Replayed   bool      `json:"replayed,omitempty"` // an idempotent retry returned the first result
+}
+
+// NewDeal is the input of RecordDeal. Seller and buyer are participant ids.
+type NewDeal struct {
+	SellerID, BuyerID int64
+	Commodity         string
+	Kind              DealKind
+	Quantity, Value   int64
+	Note              string
+	// IdempotencyKey makes a retry return the first deal instead of a second one.
+	IdempotencyKey string
+}
+
+// Validate checks a deal's own fields.
+func (in *NewDeal) Validate() error {
+	var c Check
+	c.Require(in.SellerID > 0, "seller_id", "required")
+	c.Require(in.BuyerID > 0, "buyer_id", "required")
+	c.Require(in.SellerID != in.BuyerID, "buyer_id", "must differ from the seller")
+	c.Require(in.Commodity != "", "commodity", "required")
+	c.Require(in.Kind.Valid(), "kind", "must be purchase, contract, commitment or investment")
+	if in.Kind == DealInvestment {
+		c.InRange("quantity", in.Quantity, RangeDealQuantity)
+	} else {
+		c.InRange("quantity", in.Quantity, RangeQuantity)
+	}
+	c.InRange("value", in.Value, RangeDealValue)
+	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Require(len(in.IdempotencyKey) <= 200, "Idempotency-Key", "at most 200 characters")
+	return c.Err()
+}
+
+// NewFinancing is the input of RequestFinancing.
+type NewFinancing struct {
+	BankID      int64
+	GuarantorID int64 // 0 = no guarantor
+	Amount      int64
+	TenorMonths int64
+	Purpose     string
+}
+
+// NewParticipant registers an organization to a mission. A business
+// registers itself (OrgID 0 or its own); the running agency registers any
+// business and may mark it verified at once.
+type NewParticipant struct {
+	OrgID      int64
+	Delegation string // province code; the organization's province when empty
+	Contact    string
+	Verified   bool
+}
+
+// TimeSpan is a span of time [Start, End).
+type TimeSpan struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// NewMeetingRequest is the input of RequestMeeting. From is the requesting
+// participant (the actor's own when 0). NeedID and OfferID name the pair
+// the request comes from; its score ranks the meeting in the scheduler.
+type NewMeetingRequest struct {
+	From, To        int64
+	NeedID, OfferID int64
+	Message         string
+	Virtual         bool
+	Link            string
+}
+
+// MissionInfo is a mission with its running figures, for lists.
+type MissionInfo struct {
+	Mission
+	AgencyName   string           `json:"agency_name"`
+	TotalValue   int64            `json:"total_value"`
+	DealCount    int64            `json:"deal_count"`
+	Participants int64            `json:"participants"`
+	Delegations  map[string]int64 `json:"delegations"` // participants per province
+}
