@@ -163,7 +163,7 @@ func TestAuctionFlow(t *testing.T) {
 			t.Fatalf("new leader: %+v %v", r, err)
 		}
 		// b0 was outbid: its commitment is released, so it could bid elsewhere.
-		accts, _ := db.DepositAccounts(ctx, m.market.ID, b0.OrgID)
+		accts, _ := db.DepositAccounts(ctx, m.organizer, m.market.ID, b0.OrgID)
 		if accts[0].Committed != 0 {
 			t.Fatalf("outbid buyer still committed: %+v", accts[0])
 		}
@@ -223,7 +223,7 @@ func TestAuctionFlow(t *testing.T) {
 		if c.Status != niaga.ContractCompleted || len(c.Steps) != 4 || c.Adjustment != -500_000 {
 			t.Fatalf("settled %+v", c)
 		}
-		accts, _ = db.DepositAccounts(ctx, m.market.ID, b2.OrgID)
+		accts, _ = db.DepositAccounts(ctx, m.organizer, m.market.ID, b2.OrgID)
 		if accts[0].Locked != 0 || accts[0].Balance != 20_000_000 {
 			t.Fatalf("deposit not released: %+v", accts[0])
 		}
@@ -278,11 +278,11 @@ func TestSealedDutchCallAndDefault(t *testing.T) {
 		}
 		// Buyer default forfeits the locked guarantee: 10 % × Rp 8 000 (the
 		// floor) × 1 000 kg.
-		before, _ := db.DepositAccounts(ctx, m.market.ID, b1.OrgID)
+		before, _ := db.DepositAccounts(ctx, m.organizer, m.market.ID, b1.OrgID)
 		if _, err := db.Settle(ctx, m.organizer, r.ContractID, store.SettleInput{Status: "defaulted", Note: "tidak membayar"}); err != nil {
 			t.Fatal(err)
 		}
-		after, _ := db.DepositAccounts(ctx, m.market.ID, b1.OrgID)
+		after, _ := db.DepositAccounts(ctx, m.organizer, m.market.ID, b1.OrgID)
 		if after[0].Forfeited != 800_000 || after[0].Balance != before[0].Balance-800_000 || after[0].Locked != 0 {
 			t.Fatalf("forfeit: before %+v after %+v", before[0], after[0])
 		}

@@ -90,7 +90,7 @@ func (db *DB) RecordDeposit(ctx context.Context, actor *niaga.Actor, marketID in
 	if err != nil {
 		return niaga.DepositAccount{}, err
 	}
-	accts, err := db.DepositAccounts(ctx, marketID, in.OrgID)
+	accts, err := db.depositAccounts(ctx, marketID, in.OrgID)
 	if err != nil || len(accts) == 0 {
 		return niaga.DepositAccount{}, err
 	}
@@ -101,7 +101,33 @@ func (db *DB) RecordDeposit(ctx context.Context, actor *niaga.Actor, marketID in
 // of an organization (orgID > 0) with their committed amounts: the
 // guarantees of the lots where the buyer holds an open position, never an
 // amount derived from a bid.
-func (db *DB) DepositAccounts(ctx context.Context, marketID, orgID int64) ([]niaga.DepositAccount, error) {
+//
+// Who may read them is decided here: an organization its own accounts, the
+// organizer of a market (and the admin) the accounts held at it. Anything
+// else is forbidden, so no page or handler can show one by mistake.
+func (db *DB) DepositAccounts(ctx context.Context, actor *niaga.Actor, marketID, orgID int64) ([]niaga.DepositAccount, error) {
+	if actor == nil {
+		return nil, niaga.Errorf(niaga.CodeUnauthorized, "sign in to see deposit accounts")
+	}
+	if orgID == 0 || orgID != actor.OrgID {
+		if marketID == 0 && !actor.Is(niaga.RoleAdmin) {
+			return nil, niaga.Errorf(niaga.CodeForbidden, "deposit accounts of other organizations are not yours to see")
+		}
+		if marketID != 0 {
+			m, err := db.Market(ctx, marketID)
+			if err != nil {
+				return nil, err
+			}
+			if !actor.Organizes(m.OrganizerOrgID) {
+				return nil, niaga.Errorf(niaga.CodeForbidden, "only the market's organizer sees its deposit accounts")
+			}
+		}
+	}
+	return db.depositAccounts(ctx, marketID, orgID)
+}
+
+// depositAccounts reads the accounts for a caller that has been authorized.
+func (db *DB) depositAccounts(ctx context.Context, marketID, orgID int64) ([]niaga.DepositAccount, error) {
 	rows, err := db.query(ctx, `SELECT d.market_id, d.org_id, d.balance, d.locked, d.forfeited,
 		(SELECT COALESCE(SUM(c.value), 0) FROM commitments c WHERE c.market_id = d.market_id AND c.org_id = d.org_id)
 		FROM deposit_accounts d

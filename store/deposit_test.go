@@ -53,7 +53,7 @@ func secretScenario(t *testing.T, db *store.DB, s secrets) depositSight {
 	bid(b0, call.ID, niaga.BidInput{Side: "buy", Quantity: 300, Price: 9100})
 
 	var out depositSight
-	accts, err := db.DepositAccounts(ctx, m.market.ID, 0)
+	accts, err := db.DepositAccounts(ctx, m.organizer, m.market.ID, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,7 +271,7 @@ func TestGuaranteeEnforced(t *testing.T) {
 		if err := bid(sealed.ID, niaga.BidInput{Price: 10000}); err != nil {
 			t.Fatalf("sealed bid once the english guarantee is released: %v", err)
 		}
-		accts, _ := db.DepositAccounts(ctx, m.market.ID, poor.OrgID)
+		accts, _ := db.DepositAccounts(ctx, m.organizer, m.market.ID, poor.OrgID)
 		if accts[0].Committed != 2_500_000 || accts[0].Free != 3_000_000 {
 			t.Fatalf("poor's account %+v", accts[0])
 		}
@@ -287,13 +287,55 @@ func TestGuaranteeEnforced(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		accts, _ = db.DepositAccounts(ctx, m.market.ID, poor.OrgID)
+		accts, _ = db.DepositAccounts(ctx, m.organizer, m.market.ID, poor.OrgID)
 		if accts[0].Committed != 0 || accts[0].Locked != 2_500_000 || accts[0].Free != 500_000 {
 			t.Fatalf("winner's account after the close %+v", accts[0])
 		}
-		accts, _ = db.DepositAccounts(ctx, m.market.ID, rich.OrgID)
+		accts, _ = db.DepositAccounts(ctx, m.organizer, m.market.ID, rich.OrgID)
 		if accts[0].Committed != 0 || accts[0].Locked != 1_000_000 {
 			t.Fatalf("english winner's account after the close %+v", accts[0])
+		}
+	})
+}
+
+// TestDepositAccountsOwnership: the store decides who reads deposit
+// accounts — a buyer its own, a market's organizer (and the admin) the
+// market's — whatever page or handler asks.
+func TestDepositAccountsOwnership(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		m := newMarket(t, db, 2, 50_000_000, 0)
+		other := newMarket(t, db, 0, 0, 0) // another organizer's market
+		b0, b1 := m.buyers[0], m.buyers[1]
+		admin := &niaga.Actor{UserID: 1, OrgID: m.organizer.OrgID, Role: niaga.RoleAdmin}
+		cases := []struct {
+			name          string
+			who           *niaga.Actor
+			market, org   int64
+			want          niaga.Code // "" = allowed
+			wantAccountsN int
+		}{
+			{"organizer, whole market", m.organizer, m.market.ID, 0, "", 2},
+			{"admin, whole market", admin, m.market.ID, 0, "", 2},
+			{"buyer, own account", b0, m.market.ID, b0.OrgID, "", 1},
+			{"buyer, all own accounts", b0, 0, b0.OrgID, "", 1},
+			{"buyer, whole market", b0, m.market.ID, 0, niaga.CodeForbidden, 0},
+			{"buyer, another buyer", b0, m.market.ID, b1.OrgID, niaga.CodeForbidden, 0},
+			{"buyer, another buyer everywhere", b0, 0, b1.OrgID, niaga.CodeForbidden, 0},
+			{"another organizer", other.organizer, m.market.ID, 0, niaga.CodeForbidden, 0},
+			{"another organizer, one buyer", other.organizer, m.market.ID, b0.OrgID, niaga.CodeForbidden, 0},
+			{"seller of the market", m.seller, m.market.ID, 0, niaga.CodeForbidden, 0},
+			{"nobody", nil, m.market.ID, 0, niaga.CodeUnauthorized, 0},
+		}
+		for _, c := range cases {
+			accts, err := db.DepositAccounts(ctx, c.who, c.market, c.org)
+			if got := niaga.ErrorCode(err); got != c.want {
+				t.Errorf("%s: code %q (%v), want %q", c.name, got, err, c.want)
+				continue
+			}
+			if c.want == "" && len(accts) != c.wantAccountsN {
+				t.Errorf("%s: %d accounts, want %d", c.name, len(accts), c.wantAccountsN)
+			}
 		}
 	})
 }

@@ -60,18 +60,11 @@ func (s *Server) listMarketDeposits(c *Call, _ *NoBody) ([]niaga.DepositAccount,
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.db.Market(c, id)
-	if err != nil {
-		return nil, err
-	}
-	if !c.Actor.Organizes(m.OrganizerOrgID) {
-		return nil, niaga.Errorf(niaga.CodeForbidden, "not your market")
-	}
-	return s.db.DepositAccounts(c, id, 0)
+	return s.db.DepositAccounts(c, c.Actor, id, 0)
 }
 
 func (s *Server) listMyDeposits(c *Call, _ *NoBody) ([]niaga.DepositAccount, error) {
-	return s.db.DepositAccounts(c, 0, c.Actor.OrgID)
+	return s.db.DepositAccounts(c, c.Actor, 0, c.Actor.OrgID)
 }
 
 // ---- sessions ----

@@ -176,14 +176,14 @@ func (s *Server) pageMarket(c *PageCall) error {
 		}
 	}
 	if d.IsOrganizer {
-		if d.Deposits, err = s.db.DepositAccounts(c, id, 0); err != nil {
+		if d.Deposits, err = s.db.DepositAccounts(c, c.Actor, id, 0); err != nil {
 			return err
 		}
 		if d.Businesses, err = s.db.Organizations(c, niaga.OrgBusiness); err != nil {
 			return err
 		}
 	} else if c.Actor.Is(niaga.RoleBusiness) {
-		accts, err := s.db.DepositAccounts(c, id, c.Actor.OrgID)
+		accts, err := s.db.DepositAccounts(c, c.Actor, id, c.Actor.OrgID)
 		if err != nil {
 			return err
 		}
@@ -566,7 +566,7 @@ func (s *Server) pageLot(c *PageCall) error {
 	}
 	d.Stream = "/api/v1/lots/" + strconv.FormatInt(d.Lot.ID, 10) + "/stream?last_event_id=" + strconv.FormatInt(s.lastEventID(c, store.LotTopic(d.Lot.ID)), 10)
 	if c.Actor.Is(niaga.RoleBusiness) {
-		if accts, err := s.db.DepositAccounts(c, d.Lot.MarketID, c.Actor.OrgID); err == nil && len(accts) > 0 {
+		if accts, err := s.db.DepositAccounts(c, c.Actor, d.Lot.MarketID, c.Actor.OrgID); err == nil && len(accts) > 0 {
 			d.Deposit = &accts[0]
 		}
 	}
@@ -679,7 +679,7 @@ type depositsData struct {
 }
 
 func (s *Server) pageDeposits(c *PageCall) error {
-	accts, err := s.db.DepositAccounts(c, 0, c.Actor.OrgID)
+	accts, err := s.db.DepositAccounts(c, c.Actor, 0, c.Actor.OrgID)
 	if err != nil {
 		return err
 	}
