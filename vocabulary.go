@@ -116,3 +116,54 @@ type MissionInfo struct {
 	Participants int64            `json:"participants"`
 	Delegations  map[string]int64 `json:"delegations"` // participants per province
 }
+
+// MeetingStatus is the status of a meeting request; its lifecycle (which
+// status may follow which) is matching.Transition.
+type MeetingStatus string
+
+// Meeting request statuses.
+const (
+	MeetingPending   MeetingStatus = "pending"
+	MeetingAccepted  MeetingStatus = "accepted"
+	MeetingDeclined  MeetingStatus = "declined"
+	MeetingExpired   MeetingStatus = "expired"
+	MeetingCancelled MeetingStatus = "cancelled"
+)
+
+// MeetingStatuses lists every status in lifecycle order.
+var MeetingStatuses = []MeetingStatus{MeetingPending, MeetingAccepted, MeetingDeclined, MeetingExpired, MeetingCancelled}
+
+// Valid reports whether s is a known status.
+func (s MeetingStatus) Valid() bool {
+	switch s {
+	case MeetingPending, MeetingAccepted, MeetingDeclined, MeetingExpired, MeetingCancelled:
+		return true
+	}
+	return false
+}
+
+// Terminal reports whether no transition leaves s.
+func (s MeetingStatus) Terminal() bool {
+	return s == MeetingDeclined || s == MeetingExpired || s == MeetingCancelled
+}
+
+// MeetingRequest asks another participant for a one-to-one meeting.
+type MeetingRequest struct {
+	ID         int64         `json:"id"`
+	MissionID  int64         `json:"mission_id"`
+	From       int64         `json:"from_participant"`
+	To         int64         `json:"to_participant"`
+	FromName   string        `json:"from_name"`
+	ToName     string        `json:"to_name"`
+	NeedID     int64         `json:"need_id,omitempty"`
+	OfferID    int64         `json:"offer_id,omitempty"`
+	Score      int           `json:"score"`
+	Message    string        `json:"message"`
+	Virtual    bool          `json:"virtual"`
+	Link       string        `json:"link,omitempty"`
+	Status     MeetingStatus `json:"status"`
+	Answer     string        `json:"answer,omitempty"`
+	CreatedAt  time.Time     `json:"created_at"`
+	ExpiresAt  time.Time     `json:"expires_at"`
+	AnsweredAt time.Time     `json:"answered_at,omitzero"`
+}

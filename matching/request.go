@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"niaga"
 )
 
 // Status is the status of a meeting request (a buyer or seller asks the
-// other side for a one-to-one meeting).
+// other side for a one-to-one meeting). The type and its values are part
+// of the vocabulary at the root (niaga.MeetingStatus), which the stored
+// request carries; the lifecycle is here:
 //
 //	pending ──► accepted ──► cancelled
 //	   │
@@ -19,33 +23,19 @@ import (
 // and cancelled are terminal. An accepted request may still be cancelled
 // (e.g. a participant withdraws before the event), which frees its slot on
 // the next scheduling run.
-type Status string
+type Status = niaga.MeetingStatus
 
 // Request statuses.
 const (
-	StatusPending   Status = "pending"
-	StatusAccepted  Status = "accepted"
-	StatusDeclined  Status = "declined"
-	StatusExpired   Status = "expired"
-	StatusCancelled Status = "cancelled"
+	StatusPending   = niaga.MeetingPending
+	StatusAccepted  = niaga.MeetingAccepted
+	StatusDeclined  = niaga.MeetingDeclined
+	StatusExpired   = niaga.MeetingExpired
+	StatusCancelled = niaga.MeetingCancelled
 )
 
 // Statuses lists every status in lifecycle order.
-var Statuses = []Status{StatusPending, StatusAccepted, StatusDeclined, StatusExpired, StatusCancelled}
-
-// Valid reports whether s is a known status.
-func (s Status) Valid() bool {
-	switch s {
-	case StatusPending, StatusAccepted, StatusDeclined, StatusExpired, StatusCancelled:
-		return true
-	}
-	return false
-}
-
-// Terminal reports whether no transition leaves s.
-func (s Status) Terminal() bool {
-	return s == StatusDeclined || s == StatusExpired || s == StatusCancelled
-}
+var Statuses = niaga.MeetingStatuses
 
 // ErrUnknownStatus and ErrInvalidTransition are returned (wrapped) by
 // [Transition]; test with errors.Is.

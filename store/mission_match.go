@@ -142,26 +142,8 @@ func commodityIndex(ctx context.Context, q rowQuerier) (map[string]niaga.Commodi
 	return out, rows.Err()
 }
 
-// MeetingRequest asks another participant for a one-to-one meeting.
-type MeetingRequest struct {
-	ID         int64           `json:"id"`
-	MissionID  int64           `json:"mission_id"`
-	From       int64           `json:"from_participant"`
-	To         int64           `json:"to_participant"`
-	FromName   string          `json:"from_name"`
-	ToName     string          `json:"to_name"`
-	NeedID     int64           `json:"need_id,omitempty"`
-	OfferID    int64           `json:"offer_id,omitempty"`
-	Score      int             `json:"score"`
-	Message    string          `json:"message"`
-	Virtual    bool            `json:"virtual"`
-	Link       string          `json:"link,omitempty"`
-	Status     matching.Status `json:"status"`
-	Answer     string          `json:"answer,omitempty"`
-	CreatedAt  time.Time       `json:"created_at"`
-	ExpiresAt  time.Time       `json:"expires_at"`
-	AnsweredAt time.Time       `json:"answered_at,omitzero"`
-}
+// MeetingRequest is the vocabulary type (see niaga.MeetingRequest).
+type MeetingRequest = niaga.MeetingRequest
 
 const meetingCols = `r.id, r.mission_id, r.from_participant, r.to_participant, fo.name, tob.name, COALESCE(r.need_id, 0), COALESCE(r.offer_id, 0),
 	r.score, r.message, r.is_virtual, r.link, r.status, r.answer, r.created_at, r.expires_at, r.answered_at`

@@ -3,21 +3,19 @@ package web
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"niaga"
 	"niaga/report"
 	"niaga/report/export"
-	"niaga/store"
+	"niaga/report/kinds"
 )
 
 // Report pages show the same documents the exports render: the facts, a
 // chart, the tables (long ones cut, with the downloads for all of it) and
 // the audit chain head the figures were read at.
-
-// pageSettlement may read markets' settlement performance.
-var pageSettlement = Only(niaga.RoleOrganizer, niaga.RoleAgency, niaga.RoleAdmin)
 
 // reportRowsShown is how many rows a report page shows per table.
 const reportRowsShown = 200
@@ -180,14 +178,14 @@ func (c *PageCall) reportOptions(s *Server) export.Options {
 // pageReports is the reports index: the missions programme per year and
 // cumulative, every mission, and the other reports.
 func (s *Server) pageReports(c *PageCall) error {
-	p, err := s.db.ProgrammeReport(c)
+	_, doc, err := kinds.Programme.Build(c, s.ro, kinds.Params{}, c.reportOptions(s))
 	if err != nil {
 		return err
 	}
-	v := s.reportView(c, export.ProgrammeDoc(p, c.reportOptions(s)), "/api/v1/reports/missions", url.Values{})
+	v := s.reportView(c, doc, "/api/v1/reports/missions", url.Values{})
 	v.Crumb = false
 	v.Links = []reportLink{{"report.link_flows", "/reports/flows"}, {"report.link_commodities", "/reports/commodities"}, {"report.link_prices", "/reports/prices"}}
-	if pageSettlement.Allows(roleOfActor(c.Actor)) {
+	if settlementViewers.Allows(roleOfActor(c.Actor)) {
 		v.Links = append(v.Links, reportLink{"report.link_settlement", "/reports/settlement"})
 	}
 	markets, err := s.db.Markets(c)
@@ -207,16 +205,25 @@ func roleOfActor(a *niaga.Actor) niaga.Role {
 	return a.Role
 }
 
+// pageReport renders a report kind with the parameters the page read; api
+// is the download path the page links to, q the query the links keep.
+func (s *Server) pageReport(c *PageCall, k kinds.Entry, p kinds.Params, api string, q url.Values, form *reportForm) error {
+	p.Actor = c.Actor
+	_, doc, err := k.Build(c, s.ro, p, c.reportOptions(s))
+	if err != nil {
+		return err
+	}
+	v := s.reportView(c, doc, api, q)
+	v.Form = form
+	return s.renderReport(c, v)
+}
+
 func (s *Server) pageMissionReport(c *PageCall) error {
 	id, err := c.ID("id")
 	if err != nil {
 		return err
 	}
-	r, err := s.db.MissionReport(c, id)
-	if err != nil {
-		return err
-	}
-	return s.renderReport(c, s.reportView(c, export.MissionDoc(r, c.reportOptions(s)), "/api/v1/reports/missions/"+strconv.FormatInt(id, 10)+"/report", url.Values{}))
+	return s.pageReport(c, kinds.Mission, kinds.Params{ID: id}, "/api/v1/reports/missions/"+strconv.FormatInt(id, 10)+"/report", url.Values{}, nil)
 }
 
 func (s *Server) pageMarketReport(c *PageCall) error {
@@ -226,13 +233,7 @@ func (s *Server) pageMarketReport(c *PageCall) error {
 	}
 	q := url.Values{}
 	p, form := pagePeriod(c, q)
-	a, err := s.db.AuctionReport(c, store.AuctionScope{MarketID: id, Period: p})
-	if err != nil {
-		return err
-	}
-	v := s.reportView(c, export.AuctionDoc(a, c.reportOptions(s)), "/api/v1/reports/markets/"+strconv.FormatInt(id, 10)+"/report", q)
-	v.Form = form
-	return s.renderReport(c, v)
+	return s.pageReport(c, kinds.Market, kinds.Params{ID: id, Period: p}, "/api/v1/reports/markets/"+strconv.FormatInt(id, 10)+"/report", q, form)
 }
 
 func (s *Server) pageSessionReport(c *PageCall) error {
@@ -240,57 +241,35 @@ func (s *Server) pageSessionReport(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.db.AuctionReport(c, store.AuctionScope{SessionID: id})
-	if err != nil {
-		return err
-	}
-	return s.renderReport(c, s.reportView(c, export.AuctionDoc(a, c.reportOptions(s)), "/api/v1/reports/sessions/"+strconv.FormatInt(id, 10)+"/report", url.Values{}))
+	return s.pageReport(c, kinds.Session, kinds.Params{ID: id}, "/api/v1/reports/sessions/"+strconv.FormatInt(id, 10)+"/report", url.Values{}, nil)
 }
 
 func (s *Server) pageCommodityReport(c *PageCall) error {
 	q := url.Values{}
 	p, form := pagePeriod(c, q)
-	r, err := s.db.CommodityReport(c, p)
-	if err != nil {
-		return err
-	}
-	v := s.reportView(c, export.CommoditiesDoc(r, c.reportOptions(s)), "/api/v1/reports/commodities", q)
-	v.Form = form
-	return s.renderReport(c, v)
+	return s.pageReport(c, kinds.Commodities, kinds.Params{Period: p}, "/api/v1/reports/commodities", q, form)
 }
 
 func (s *Server) pageFlowReport(c *PageCall) error {
 	q := url.Values{}
 	p, form := pagePeriod(c, q)
 	source := c.R.URL.Query().Get("source")
-	if source != export.SourceAuction && source != export.SourceMission {
-		source = export.SourceAll
+	if !slices.Contains(kinds.Sources, source) {
+		source = kinds.Sources[0]
 	}
-	if source != export.SourceAll {
+	if source != kinds.Sources[0] {
 		q.Set("source", source)
 	}
-	for _, x := range []string{export.SourceAll, export.SourceAuction, export.SourceMission} {
+	for _, x := range kinds.Sources {
 		form.Sources = append(form.Sources, reportOption{Value: x, Label: c.T("report.source_" + x), Selected: x == source})
 	}
-	f, err := s.db.FlowReport(c, p)
-	if err != nil {
-		return err
-	}
-	v := s.reportView(c, export.FlowsDoc(f, source, c.reportOptions(s)), "/api/v1/reports/flows", q)
-	v.Form = form
-	return s.renderReport(c, v)
+	return s.pageReport(c, kinds.Flows, kinds.Params{Period: p, Source: source}, "/api/v1/reports/flows", q, form)
 }
 
 func (s *Server) pageSettlementReport(c *PageCall) error {
 	q := url.Values{}
 	p, form := pagePeriod(c, q)
-	r, err := s.db.SettlementReport(c, c.Actor, p)
-	if err != nil {
-		return err
-	}
-	v := s.reportView(c, export.SettlementDoc(r, c.reportOptions(s)), "/api/v1/reports/settlement", q)
-	v.Form = form
-	return s.renderReport(c, v)
+	return s.pageReport(c, kinds.Settlement, kinds.Params{Period: p}, "/api/v1/reports/settlement", q, form)
 }
 
 // pagePriceReport is the daily price history of one commodity (by default
@@ -307,11 +286,11 @@ func (s *Server) pagePriceReport(c *PageCall) error {
 	if _, ok := niaga.ProvinceByCode(f.Province); !ok {
 		f.Province = ""
 	}
-	h, err := s.db.PriceHistory(c, f)
+	h, err := kinds.Prices.Data(c, s.ro, kinds.Params{Period: p, Prices: f})
 	if err != nil {
 		c.Fail(err)
 		f.Grade = ""
-		if h, err = s.db.PriceHistory(c, f); err != nil {
+		if h, err = kinds.Prices.Data(c, s.ro, kinds.Params{Period: p, Prices: f}); err != nil {
 			return err
 		}
 	}

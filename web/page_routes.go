@@ -103,6 +103,6 @@ func (s *Server) pageTable() []PageRoute {
 		{"GET", "/reports/commodities", &Public, s.pageCommodityReport},
 		{"GET", "/reports/flows", &Public, s.pageFlowReport},
 		{"GET", "/reports/prices", &Public, s.pagePriceReport},
-		{"GET", "/reports/settlement", &pageSettlement, s.pageSettlementReport},
+		{"GET", "/reports/settlement", &settlementViewers, s.pageSettlementReport},
 	}
 }

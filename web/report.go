@@ -9,7 +9,7 @@ import (
 	"niaga"
 	"niaga/report"
 	"niaga/report/export"
-	"niaga/store"
+	"niaga/report/kinds"
 )
 
 // ReportLabels translates the catalog keys of exported reports (report.*,
@@ -40,10 +40,55 @@ func ReportOptions(lang string, commodities []niaga.Commodity) export.Options {
 	return o
 }
 
-// period reads the from and to query parameters (local dates in WIB).
-func period(c *Call) (report.Period, error) {
+// reportParams reads the parameters a report kind takes from the query
+// (from and to are local dates in WIB) and the path's id.
+func reportParams(c *Call, takes kinds.Takes) (kinds.Params, error) {
 	q := c.R.URL.Query()
-	return report.ParsePeriod(q.Get("from"), q.Get("to"))
+	p := kinds.Params{Actor: c.Actor, Source: q.Get("source"),
+		Prices: report.PriceFilter{Commodity: q.Get("commodity"), Grade: q.Get("grade"), Province: q.Get("province")}}
+	var err error
+	if takes.Has(kinds.TakesID) {
+		if p.ID, err = c.ID("id"); err != nil {
+			return p, err
+		}
+	}
+	if takes.Has(kinds.TakesPeriod) {
+		p.Period, err = report.ParsePeriod(q.Get("from"), q.Get("to"))
+	}
+	return p, err
+}
+
+// reportJSON serves a report kind as JSON. Reports read the replica when
+// there is one; a contract document, an authorized read of the parties'
+// data, always reads the primary.
+func reportJSON[T any](k *kinds.Kind[T]) func(s *Server, c *Call, _ *NoBody) (T, error) {
+	return func(s *Server, c *Call, _ *NoBody) (T, error) {
+		p, err := reportParams(c, k.Takes())
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return k.Data(c, s.ro, p)
+	}
+}
+
+// reportFile serves a report kind as a download in format.
+func reportFile(k kinds.Entry, format string, primary bool) func(s *Server, c *Call) error {
+	return func(s *Server, c *Call) error {
+		p, err := reportParams(c, k.Takes())
+		if err != nil {
+			return err
+		}
+		db := s.ro
+		if primary {
+			db = s.db
+		}
+		_, doc, err := k.Build(c, db, p, s.reportOptions(c))
+		if err != nil {
+			return err
+		}
+		return download(c, doc, format)
+	}
 }
 
 // reportDownloads are the formats every report downloads in.
@@ -68,171 +113,4 @@ func download(c *Call, d *export.Document, format string) error {
 	c.W.WriteHeader(http.StatusOK)
 	_, err := c.W.Write(buf.Bytes())
 	return err
-}
-
-// The reports handlers; report_routes.go routes them.
-
-func (s *Server) programmeReport(c *Call, _ *NoBody) (report.Programme, error) {
-	return s.ro.ProgrammeReport(c)
-}
-
-func (s *Server) missionReport(c *Call, _ *NoBody) (report.Mission, error) {
-	id, err := c.ID("id")
-	if err != nil {
-		return report.Mission{}, err
-	}
-	return s.ro.MissionReport(c, id)
-}
-
-func (s *Server) marketReport(c *Call, _ *NoBody) (report.Auction, error) {
-	id, err := c.ID("id")
-	if err != nil {
-		return report.Auction{}, err
-	}
-	p, err := period(c)
-	if err != nil {
-		return report.Auction{}, err
-	}
-	return s.ro.AuctionReport(c, store.AuctionScope{MarketID: id, Period: p})
-}
-
-func (s *Server) sessionReport(c *Call, _ *NoBody) (report.Auction, error) {
-	id, err := c.ID("id")
-	if err != nil {
-		return report.Auction{}, err
-	}
-	return s.ro.AuctionReport(c, store.AuctionScope{SessionID: id})
-}
-
-func (s *Server) commodityReport(c *Call, _ *NoBody) (report.Commodities, error) {
-	p, err := period(c)
-	if err != nil {
-		return report.Commodities{}, err
-	}
-	return s.ro.CommodityReport(c, p)
-}
-
-func (s *Server) flowReport(c *Call, _ *NoBody) (report.Flows, error) {
-	p, err := period(c)
-	if err != nil {
-		return report.Flows{}, err
-	}
-	return s.ro.FlowReport(c, p)
-}
-
-func (s *Server) settlementReport(c *Call, _ *NoBody) (report.Settlement, error) {
-	p, err := period(c)
-	if err != nil {
-		return report.Settlement{}, err
-	}
-	return s.ro.SettlementReport(c, c.Actor, p)
-}
-
-func (s *Server) priceHistory(c *Call, _ *NoBody) (report.PriceHistory, error) {
-	f, err := priceFilter(c)
-	if err != nil {
-		return report.PriceHistory{}, err
-	}
-	return s.ro.PriceHistory(c, f)
-}
-
-func (s *Server) priceHistoryCsv(c *Call) error {
-	f, err := priceFilter(c)
-	if err != nil {
-		return err
-	}
-	h, err := s.ro.PriceHistory(c, f)
-	if err != nil {
-		return err
-	}
-	return download(c, export.PricesDoc(h, s.reportOptions(c)), "csv")
-}
-
-func (s *Server) contractDocument(c *Call) error {
-	id, err := c.ID("id")
-	if err != nil {
-		return err
-	}
-	d, err := s.db.ContractDocument(c, c.Actor, id)
-	if err != nil {
-		return err
-	}
-	return download(c, export.ContractDocument(d, s.reportOptions(c)), "pdf")
-}
-
-// ---- the documents of the report downloads ----
-
-func (s *Server) programmeDoc(c *Call, o export.Options) (*export.Document, error) {
-	p, err := s.ro.ProgrammeReport(c)
-	if err != nil {
-		return nil, err
-	}
-	return export.ProgrammeDoc(p, o), nil
-}
-
-func (s *Server) missionDoc(c *Call, o export.Options) (*export.Document, error) {
-	r, err := s.missionReport(c, nil)
-	if err != nil {
-		return nil, err
-	}
-	return export.MissionDoc(r, o), nil
-}
-
-func (s *Server) marketDoc(c *Call, o export.Options) (*export.Document, error) {
-	a, err := s.marketReport(c, nil)
-	if err != nil {
-		return nil, err
-	}
-	return export.AuctionDoc(a, o), nil
-}
-
-func (s *Server) sessionDoc(c *Call, o export.Options) (*export.Document, error) {
-	a, err := s.sessionReport(c, nil)
-	if err != nil {
-		return nil, err
-	}
-	return export.AuctionDoc(a, o), nil
-}
-
-func (s *Server) commoditiesDoc(c *Call, o export.Options) (*export.Document, error) {
-	r, err := s.commodityReport(c, nil)
-	if err != nil {
-		return nil, err
-	}
-	return export.CommoditiesDoc(r, o), nil
-}
-
-func (s *Server) flowsDoc(c *Call, o export.Options) (*export.Document, error) {
-	p, err := period(c)
-	if err != nil {
-		return nil, err
-	}
-	source := c.R.URL.Query().Get("source")
-	switch source {
-	case "":
-		source = export.SourceAll
-	case export.SourceAll, export.SourceAuction, export.SourceMission:
-	default:
-		return nil, niaga.Invalid("source", "all, auction or mission")
-	}
-	f, err := s.ro.FlowReport(c, p)
-	if err != nil {
-		return nil, err
-	}
-	return export.FlowsDoc(f, source, o), nil
-}
-
-func (s *Server) settlementDoc(c *Call, o export.Options) (*export.Document, error) {
-	r, err := s.settlementReport(c, nil)
-	if err != nil {
-		return nil, err
-	}
-	return export.SettlementDoc(r, o), nil
-}
-
-// priceFilter reads the price history's query parameters.
-func priceFilter(c *Call) (report.PriceFilter, error) {
-	q := c.R.URL.Query()
-	p, err := period(c)
-	return report.PriceFilter{Commodity: q.Get("commodity"), Grade: q.Get("grade"), Province: q.Get("province"), Period: p}, err
 }

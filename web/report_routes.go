@@ -5,6 +5,7 @@ import (
 
 	"niaga"
 	"niaga/report/export"
+	"niaga/report/kinds"
 )
 
 // Who may see settlement performance and a sale's contract document.
@@ -28,51 +29,48 @@ func reportRoutes() []endpoint {
 	const tag = reportsTag
 	return []endpoint{
 		{Route{Method: "GET", Path: "/api/v1/reports/missions", ID: "programmeReport", Summary: "Every mission with committed, validated and realized value; totals per year and cumulative since the first mission, next to auction contracts", Tag: tag, Policy: &Public},
-			api((*Server).programmeReport)},
+			api(reportJSON(kinds.Programme))},
 		{Route{Method: "GET", Path: "/api/v1/reports/missions/{id}", ID: "missionReport", Summary: "A mission's report: committed, validated and realized value by commodity, kind, side and direction, with the audit chain head", Tag: tag, Policy: &Public},
-			api((*Server).missionReport)},
+			api(reportJSON(kinds.Mission))},
 		{Route{Method: "GET", Path: "/api/v1/reports/markets/{id}", ID: "marketReport", Summary: "A market's report over the sessions starting in a period (dates in WIB): lots, bids, contracts by session, commodity and grade", Tag: tag, Policy: &Public, Query: periodQuery},
-			api((*Server).marketReport)},
+			api(reportJSON(kinds.Market))},
 		{Route{Method: "GET", Path: "/api/v1/reports/sessions/{id}", ID: "sessionReport", Summary: "A session's report: lots, bids and contracts by market, commodity and grade", Tag: tag, Policy: &Public},
-			api((*Server).sessionReport)},
+			api(reportJSON(kinds.Session))},
 		{Route{Method: "GET", Path: "/api/v1/reports/commodities", ID: "commodityReport", Summary: "Auction contracts and mission deals per commodity over a period (dates in WIB)", Tag: tag, Policy: &Public, Query: periodQuery},
-			api((*Server).commodityReport)},
+			api(reportJSON(kinds.Commodities))},
 		{Route{Method: "GET", Path: "/api/v1/reports/flows", ID: "flowReport", Summary: "Origin → destination trade-flow matrices between provinces (auction contracts, mission deals, both) with row and column totals", Tag: tag, Policy: &Public, Query: periodQuery},
-			api((*Server).flowReport)},
+			api(reportJSON(kinds.Flows))},
 		{Route{Method: "GET", Path: "/api/v1/reports/settlement", ID: "settlementReport", Summary: "Settlement performance per market: paid on time or late, overdue, completed, defaulted (your markets; an agency its province's)", Tag: tag, Policy: &settlementViewers, Query: periodQuery},
-			api((*Server).settlementReport)},
+			api(reportJSON(kinds.Settlement))},
 		{Route{Method: "GET", Path: "/api/v1/prices/history", ID: "priceHistory", Summary: "Daily open, high, low, close and volume of auction prices per commodity, grade and province (days in the province's zone)", Tag: tag, Policy: &Public, Query: priceQuery},
-			api((*Server).priceHistory)},
+			api(reportJSON(kinds.Prices))},
 		{Route{Method: "GET", Path: "/api/v1/prices/history.csv", ID: "priceHistoryCsv", Summary: "The price history as CSV (raw integers)", Tag: tag, Policy: &Public, Query: priceQuery, Produces: "text/csv"},
-			raw((*Server).priceHistoryCsv)},
+			raw(reportFile(kinds.Prices, "csv", false))},
 		{Route{Method: "GET", Path: "/api/v1/contracts/{id}/document.pdf", ID: "contractDocument", Summary: "The contract document of a sale, as PDF (its parties, the market's organizer, the admin)", Tag: tag, Policy: &documentParties, Produces: "application/pdf"},
-			raw((*Server).contractDocument)},
+			raw(reportFile(kinds.Contract, "pdf", true))},
 	}
 }
 
-// reportDoc computes a report as a document for a download route.
-type reportDoc func(s *Server, c *Call, o export.Options) (*export.Document, error)
-
-// reportDownload is a report that downloads in every format of
+// reportDownload is a report kind that downloads in every format of
 // reportDownloads, at its path with the format as extension.
 type reportDownload struct {
 	path, id, summary string
 	policy            *Policy
 	query             []string
-	doc               reportDoc
+	kind              kinds.Entry
 }
 
 // reportDownloadTable lists the downloadable reports; the operation ids
 // get the format as suffix (programmeReportCsv, …).
 func reportDownloadTable() []reportDownload {
 	return []reportDownload{
-		{"/api/v1/reports/missions", "programmeReport", "The missions programme", &Public, nil, (*Server).programmeDoc},
-		{"/api/v1/reports/missions/{id}/report", "missionReport", "A mission's report (the PDF with totals, tables and a chart)", &Public, nil, (*Server).missionDoc},
-		{"/api/v1/reports/markets/{id}/report", "marketReport", "A market's report", &Public, periodQuery, (*Server).marketDoc},
-		{"/api/v1/reports/sessions/{id}/report", "sessionReport", "A session's report", &Public, nil, (*Server).sessionDoc},
-		{"/api/v1/reports/commodities", "commodityReport", "The per-commodity report", &Public, periodQuery, (*Server).commoditiesDoc},
-		{"/api/v1/reports/flows", "flowReport", "The trade-flow matrix of one source (auction, mission or all)", &Public, []string{"from", "to", "source"}, (*Server).flowsDoc},
-		{"/api/v1/reports/settlement", "settlementReport", "Settlement performance per market", &settlementViewers, periodQuery, (*Server).settlementDoc},
+		{"/api/v1/reports/missions", "programmeReport", "The missions programme", &Public, nil, kinds.Programme},
+		{"/api/v1/reports/missions/{id}/report", "missionReport", "A mission's report (the PDF with totals, tables and a chart)", &Public, nil, kinds.Mission},
+		{"/api/v1/reports/markets/{id}/report", "marketReport", "A market's report", &Public, periodQuery, kinds.Market},
+		{"/api/v1/reports/sessions/{id}/report", "sessionReport", "A session's report", &Public, nil, kinds.Session},
+		{"/api/v1/reports/commodities", "commodityReport", "The per-commodity report", &Public, periodQuery, kinds.Commodities},
+		{"/api/v1/reports/flows", "flowReport", "The trade-flow matrix of one source (auction, mission or all)", &Public, []string{"from", "to", "source"}, kinds.Flows},
+		{"/api/v1/reports/settlement", "settlementReport", "Settlement performance per market", &settlementViewers, periodQuery, kinds.Settlement},
 	}
 }
 
@@ -88,13 +86,7 @@ func downloadRoutes() []endpoint {
 			produces := strings.SplitN(export.ContentType(format), ";", 2)[0]
 			table = append(table, endpoint{Route{Method: "GET", Path: d.path + "." + format, ID: d.id + strings.ToUpper(format[:1]) + format[1:],
 				Summary: d.summary + " as " + strings.ToUpper(format), Tag: reportsTag, Policy: d.policy, Query: query, Produces: produces},
-				raw(func(s *Server, c *Call) error {
-					doc, err := d.doc(s, c, s.reportOptions(c))
-					if err != nil {
-						return err
-					}
-					return download(c, doc, format)
-				})})
+				raw(reportFile(d.kind, format, false))})
 		}
 	}
 	return table

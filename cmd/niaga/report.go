@@ -4,39 +4,30 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"niaga"
 	"niaga/internal/datagen"
 	"niaga/report"
 	"niaga/report/export"
+	"niaga/report/kinds"
 	"niaga/store"
 	"niaga/web"
 )
 
-const reportUsage = `niaga report — published figures, as JSON, CSV, XLSX or PDF
+var reportUsage = fmt.Sprintf(`niaga report — published figures, as JSON, CSV, XLSX or PDF
 
 Usage:
   niaga report <kind> [--format json|csv|xlsx|pdf] [--out FILE] [flags]
 
 Kinds:
-  missions               every mission, per year and cumulative since the first
-  mission --id N         one mission (the PDF has totals, tables and a chart)
-  market --id N          one auction market, sessions starting --from/--to
-  session --id N         one auction session
-  commodities            auction contracts and mission deals per commodity
-  flows [--source S]     origin → destination matrix: all, auction or mission
-  settlement             settlement performance per market
-  prices                 daily open/high/low/close (--commodity --grade --province)
-  contract --id N        the contract document of a sale (PDF)
-  gen-data               fill the database with a generated history (--bids --deals --seed)
+%s  gen-data               fill the database with a generated history (--bids --deals --seed)
   bench                  time every report on the database (--runs N)
 
 Flags:
@@ -44,7 +35,23 @@ Flags:
   --table NAME           the table a CSV holds (default: the first)
   --lang id|en           language of human formats (default id)
   --db                   SQLite file path or postgres:// URL (NIAGA_DB)
-`
+`, reportKinds())
+
+// reportKinds lists the report kinds with what each takes, for the help.
+func reportKinds() string {
+	var b strings.Builder
+	for _, k := range kinds.All {
+		use := k.Name()
+		if k.Takes().Has(kinds.TakesID) {
+			use += " --id N"
+		}
+		if k.Takes().Has(kinds.TakesSource) {
+			use += " [--source S]"
+		}
+		fmt.Fprintf(&b, "  %-22s %s\n", use, k.About())
+	}
+	return b.String()
+}
 
 // reportFlags are the report command's flags.
 type reportFlags struct {
@@ -133,8 +140,15 @@ func reportCmd(ctx context.Context, args []string) error {
 // cliActor is the operator at the console: database access reads everything.
 var cliActor = &niaga.Actor{Role: niaga.RoleAdmin, Name: "cli"}
 
-// buildReport computes a report and its document.
+// buildReport computes a report kind and its document.
 func buildReport(ctx context.Context, db *store.DB, kind string, f reportFlags) (any, *export.Document, error) {
+	k, ok := kinds.Lookup(kind)
+	if !ok {
+		return nil, nil, fmt.Errorf("report: unknown kind %q (try niaga report help)", kind)
+	}
+	if k.Takes().Has(kinds.TakesID) && f.id <= 0 {
+		return nil, nil, fmt.Errorf("report %s: --id is required", kind)
+	}
 	p, err := report.ParsePeriod(f.from, f.to)
 	if err != nil {
 		return nil, nil, err
@@ -143,56 +157,9 @@ func buildReport(ctx context.Context, db *store.DB, kind string, f reportFlags) 
 	if err != nil {
 		return nil, nil, err
 	}
-	o := web.ReportOptions(f.lang, cs)
-	needID := func() error {
-		if f.id <= 0 {
-			return fmt.Errorf("report %s: --id is required", kind)
-		}
-		return nil
-	}
-	switch kind {
-	case "missions":
-		r, err := db.ProgrammeReport(ctx)
-		return r, export.ProgrammeDoc(r, o), err
-	case "mission":
-		if err := needID(); err != nil {
-			return nil, nil, err
-		}
-		r, err := db.MissionReport(ctx, f.id)
-		return r, export.MissionDoc(r, o), err
-	case "market", "session":
-		if err := needID(); err != nil {
-			return nil, nil, err
-		}
-		sc := store.AuctionScope{MarketID: f.id, Period: p}
-		if kind == "session" {
-			sc = store.AuctionScope{SessionID: f.id}
-		}
-		r, err := db.AuctionReport(ctx, sc)
-		return r, export.AuctionDoc(r, o), err
-	case "commodities":
-		r, err := db.CommodityReport(ctx, p)
-		return r, export.CommoditiesDoc(r, o), err
-	case "flows":
-		if !slices.Contains([]string{export.SourceAll, export.SourceAuction, export.SourceMission}, f.source) {
-			return nil, nil, errors.New("--source must be all, auction or mission")
-		}
-		r, err := db.FlowReport(ctx, p)
-		return r, export.FlowsDoc(r, f.source, o), err
-	case "settlement":
-		r, err := db.SettlementReport(ctx, cliActor, p)
-		return r, export.SettlementDoc(r, o), err
-	case "prices":
-		r, err := db.PriceHistory(ctx, report.PriceFilter{Commodity: f.commodity, Grade: f.grade, Province: f.province, Period: p})
-		return r, export.PricesDoc(r, o), err
-	case "contract":
-		if err := needID(); err != nil {
-			return nil, nil, err
-		}
-		r, err := db.ContractDocument(ctx, cliActor, f.id)
-		return r, export.ContractDocument(r, o), err
-	}
-	return nil, nil, fmt.Errorf("report: unknown kind %q (try niaga report help)", kind)
+	params := kinds.Params{ID: f.id, Period: p, Source: f.source, Actor: cliActor,
+		Prices: report.PriceFilter{Commodity: f.commodity, Grade: f.grade, Province: f.province}}
+	return k.Build(ctx, db, params, web.ReportOptions(f.lang, cs))
 }
 
 func genData(ctx context.Context, db *store.DB, f reportFlags) error {
