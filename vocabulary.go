@@ -167,3 +167,13 @@ type MeetingRequest struct {
 	ExpiresAt  time.Time     `json:"expires_at"`
 	AnsweredAt time.Time     `json:"answered_at,omitzero"`
 }
+
+// Mail is a message to one person. It is queued in the outbox in the same
+// transaction as what it tells (store's Tx.Enqueue) and sent later by the
+// mailer (package mail), so a message is never lost to a mail server that
+// is down.
+type Mail struct {
+	To      string
+	Subject string
+	Text    string
+}

@@ -134,18 +134,25 @@ func (db *DB) SetPassword(ctx context.Context, actor *niaga.Actor, email, hash s
 		if err := tx.QueryRow(ctx, "SELECT id FROM users WHERE email = $1", email).Scan(&id); err != nil {
 			return db.classify(err)
 		}
-		if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1", id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "DELETE FROM login_throttle WHERE email = $1", email); err != nil {
-			return err
-		}
-		return tx.Audit(actor, "user.set_password", "user", id, nil, nil)
+		return tx.setPassword(ctx, actor, id, email, hash, "user.set_password")
 	})
 	return id, err
+}
+
+// setPassword is the one way a password changes: the new hash, every
+// session and API token of the user revoked, failed sign-in counts cleared,
+// audited as action.
+func (tx *Tx) setPassword(ctx context.Context, actor *niaga.Actor, id int64, email, hash, action string) error {
+	if _, err := tx.Exec(ctx, "UPDATE users SET password_hash = $1 WHERE id = $2", hash, id); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM tokens WHERE user_id = $1", id); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM login_throttle WHERE email = $1", email); err != nil {
+		return err
+	}
+	return tx.Audit(actor, action, "user", id, nil, nil)
 }
 
 // SetUserActive deactivates or reactivates a user. A deactivated user can
