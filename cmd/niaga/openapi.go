@@ -29,7 +29,7 @@ func openapiCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a leftover in the temp dir harms nothing
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db, err := store.Open(ctx, filepath.Join(dir, "routes.db"), store.Options{Logger: quiet})
 	if err != nil {
