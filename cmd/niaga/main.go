@@ -40,6 +40,7 @@ Usage:
   niaga audit verify     recompute the audit hash chain
   niaga backup --out F   consistent online copy of the SQLite database
   niaga restore --from F check a backup and put it in place of --db (server stopped; --force)
+  niaga openapi          print the API's OpenAPI document (--out F to write it to a file)
   niaga version          print the version
 
 Common flags (or NIAGA_* environment variables):
@@ -170,6 +171,8 @@ func run(ctx context.Context, args []string) error {
 		return restoreCmd(ctx, rest)
 	case "bench":
 		return benchCmd(ctx, rest)
+	case "openapi":
+		return openapiCmd(ctx, rest)
 	case "version":
 		fmt.Println("niaga", version())
 		return nil
