@@ -115,3 +115,22 @@ func (m *Mailer) log() *slog.Logger {
 	}
 	return m.Log
 }
+
+// LogSender writes each message to a log instead of sending it: for the
+// demo and development, where there is no mail server (--smtp-url log).
+type LogSender struct{ Log *slog.Logger }
+
+// Send logs m whole, link included: never use it where others read the log.
+func (l LogSender) Send(_ context.Context, m niaga.Mail) error {
+	l.Log.Info("mail (not sent: --smtp-url log)", "to", m.To, "subject", m.Subject, "text", m.Text)
+	return nil
+}
+
+// NewSender makes the sender of an --smtp-url: "log" for LogSender, an
+// smtp:// or smtps:// URL for SMTP.
+func NewSender(url string, log *slog.Logger) (Sender, error) {
+	if url == "log" {
+		return LogSender{Log: log}, nil
+	}
+	return ParseSMTP(url)
+}

@@ -3,76 +3,19 @@ package mail_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
-	"mime"
-	"mime/quotedprintable"
 	"net"
-	"net/mail"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
-
 	"niaga"
 	nmail "niaga/mail"
+	"niaga/mail/mailtest"
 	"niaga/store"
 	"niaga/store/storetest"
 )
-
-// inbox is a real SMTP server on loopback that keeps what it receives.
-type inbox struct {
-	mu   sync.Mutex
-	got  []*mail.Message
-	addr string
-	srv  *smtp.Server
-}
-
-func startInbox(t *testing.T, addr string) *inbox {
-	t.Helper()
-	in := &inbox{}
-	in.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{in: in}, nil }))
-	in.srv.Domain = "localhost"
-	in.srv.AllowInsecureAuth = true
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.addr = ln.Addr().String()
-	go func() { _ = in.srv.Serve(ln) }()
-	t.Cleanup(func() { _ = in.srv.Close() })
-	return in
-}
-
-func (in *inbox) messages() []*mail.Message {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]*mail.Message(nil), in.got...)
-}
-
-type session struct{ in *inbox }
-
-func (s *session) Reset()                               {}
-func (s *session) Logout() error                        { return nil }
-func (s *session) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *session) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s *session) Data(r io.Reader) error {
-	m, err := mail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	body, err := io.ReadAll(m.Body)
-	if err != nil {
-		return err
-	}
-	m.Body = strings.NewReader(string(body))
-	s.in.mu.Lock()
-	s.in.got = append(s.in.got, m)
-	s.in.mu.Unlock()
-	return nil
-}
 
 func enqueue(t *testing.T, db *store.DB, m niaga.Mail) {
 	t.Helper()
@@ -94,23 +37,21 @@ func sender(t *testing.T, addr string) *nmail.SMTP {
 func TestOutboxDelivers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		in := startInbox(t, "127.0.0.1:0")
+		in := mailtest.Start(t, "127.0.0.1:0")
 		enqueue(t, db, niaga.Mail{To: "pembeli@niaga.id", Subject: "Atur ulang kata sandi Niaga — tautan berlaku 1 jam", Text: "Halo,\nbuka tautan ini: http://localhost/reset?token=abc\n"})
-		m := &nmail.Mailer{DB: db, Sender: sender(t, in.addr)}
+		m := &nmail.Mailer{DB: db, Sender: sender(t, in.Addr)}
 		if n, err := m.Flush(ctx); err != nil || n != 1 {
 			t.Fatalf("flush: %d sent, %v", n, err)
 		}
-		got := in.messages()
+		got := in.Messages()
 		if len(got) != 1 {
 			t.Fatalf("inbox holds %d messages", len(got))
 		}
-		subject, err := new(mime.WordDecoder).DecodeHeader(got[0].Header.Get("Subject"))
-		if err != nil || subject != "Atur ulang kata sandi Niaga — tautan berlaku 1 jam" {
-			t.Fatalf("subject %q (%v)", subject, err)
+		if got[0].Subject != "Atur ulang kata sandi Niaga — tautan berlaku 1 jam" {
+			t.Fatalf("subject %q", got[0].Subject)
 		}
-		body, _ := io.ReadAll(quotedprintable.NewReader(got[0].Body))
-		if !strings.Contains(string(body), "http://localhost/reset?token=abc") || got[0].Header.Get("To") != "pembeli@niaga.id" || got[0].Header.Get("From") != "pasar@niaga.id" {
-			t.Fatalf("message: %v\n%s", got[0].Header, body)
+		if !strings.Contains(got[0].Text, "buka tautan ini: http://localhost/reset?token=abc\n") || got[0].To != "pembeli@niaga.id" || got[0].From != "pasar@niaga.id" {
+			t.Fatalf("message: %+v", got[0])
 		}
 		if n, err := m.Flush(ctx); err != nil || n != 0 {
 			t.Fatalf("a second flush sent %d (%v): sent twice", n, err)
@@ -142,9 +83,9 @@ func TestOutboxSurvivesAServerThatIsDown(t *testing.T) {
 		if c, _ := db.OutboxCounts(ctx); c != (store.MailCounts{Queued: 1}) {
 			t.Fatalf("after failures: %+v", c)
 		}
-		in := startInbox(t, addr)
-		if n, err := m.Flush(ctx); err != nil || n != 1 || len(in.messages()) != 1 {
-			t.Fatalf("after the server came back: %d sent, %v, inbox %d", n, err, len(in.messages()))
+		in := mailtest.Start(t, addr)
+		if n, err := m.Flush(ctx); err != nil || n != 1 || len(in.Messages()) != 1 {
+			t.Fatalf("after the server came back: %d sent, %v, inbox %d", n, err, len(in.Messages()))
 		}
 	})
 }
@@ -182,7 +123,7 @@ func TestOutboxGivesUp(t *testing.T) {
 func TestOutboxSharedByMailers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		in := startInbox(t, "127.0.0.1:0")
+		in := mailtest.Start(t, "127.0.0.1:0")
 		const n = 40
 		for i := range n {
 			enqueue(t, db, niaga.Mail{To: "b@niaga.id", Subject: "pesan " + string(rune('A'+i%26)), Text: "t"})
@@ -192,7 +133,7 @@ func TestOutboxSharedByMailers(t *testing.T) {
 		total := 0
 		for range 4 {
 			wg.Go(func() {
-				m := &nmail.Mailer{DB: db, Sender: sender(t, in.addr), Batch: 3}
+				m := &nmail.Mailer{DB: db, Sender: sender(t, in.Addr), Batch: 3}
 				k, err := m.Flush(ctx)
 				if err != nil {
 					t.Error(err)
@@ -203,8 +144,8 @@ func TestOutboxSharedByMailers(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if total != n || len(in.messages()) != n {
-			t.Fatalf("sent %d, inbox %d, want %d each", total, len(in.messages()), n)
+		if total != n || len(in.Messages()) != n {
+			t.Fatalf("sent %d, inbox %d, want %d each", total, len(in.Messages()), n)
 		}
 	})
 }

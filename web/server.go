@@ -34,6 +34,9 @@ type Config struct {
 	// believed (see ParseTrustedProxies); without them the client address
 	// is the direct peer.
 	TrustedProxies []netip.Prefix
+	// PublicURL is where users reach the site (scheme, host and port, no
+	// trailing slash), for links in mail; http://localhost:8080 when empty.
+	PublicURL string
 }
 
 // Server holds the routes and what handlers need. It keeps no state that
@@ -58,22 +61,27 @@ type Server struct {
 
 	openapiOnce sync.Once
 	openapi     []byte
+	publicURL   string // for links in mail
 }
 
 // New builds the server and registers every route.
 func New(cfg Config) *Server {
 	s := &Server{
-		db:      cfg.DB,
-		log:     cfg.Logger,
-		mux:     http.NewServeMux(),
-		secure:  cfg.SecureCookies,
-		trusted: cfg.TrustedProxies,
-		loginIP: auth.NewLimiter(loginIPEvery, 20),
+		db:        cfg.DB,
+		log:       cfg.Logger,
+		mux:       http.NewServeMux(),
+		secure:    cfg.SecureCookies,
+		trusted:   cfg.TrustedProxies,
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"),
+		loginIP:   auth.NewLimiter(loginIPEvery, 20),
 		// One bucket per user for bids from the API and the lot page alike.
 		bidLimit: auth.NewLimiter(10*time.Millisecond, 200), // per user: 100 bids/s sustained
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.publicURL == "" {
+		s.publicURL = "http://localhost:8080"
 	}
 	s.ro = cfg.Replica
 	if s.ro == nil {
@@ -88,6 +96,7 @@ func New(cfg Config) *Server {
 	s.background = append(s.background, s.db.Listen)
 	s.routeSystem()
 	s.routeAccounts()
+	s.handleAll(passwordResetRoutes())
 	s.routeAuction()
 	s.routeMissions()
 	s.routeReports()

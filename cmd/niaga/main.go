@@ -22,6 +22,7 @@ import (
 	"niaga"
 	"niaga/auth"
 	"niaga/demo"
+	"niaga/mail"
 	"niaga/store"
 	"niaga/web"
 )
@@ -47,6 +48,8 @@ Common flags (or NIAGA_* environment variables):
   --db    SQLite file path or postgres:// URL (NIAGA_DB, default niaga.db)
   --addr  listen address (NIAGA_ADDR, default 127.0.0.1:8080)
   --sync  SQLite durability: normal (survives a killed process) or full (survives power loss) (NIAGA_SYNC)
+  --smtp-url   serve: where mail goes, smtp://user:pass@host:587?from=addr, smtps://…, or log (NIAGA_SMTP_URL; demo: log)
+  --public-url serve: the site's address for links in mail (NIAGA_PUBLIC_URL, default http://<addr>)
   --trusted-proxies  CIDRs/addresses of reverse proxies whose X-Forwarded-For is believed (NIAGA_TRUSTED_PROXIES)
 `
 
@@ -204,6 +207,8 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 	}
 	c.flags(fs, dbDefault)
 	streamsPerAddr := fs.Int("streams-per-address", envInt("STREAMS_PER_ADDRESS", web.DefaultStreamsPerAddress), "open event streams one client address may hold (0: no limit; raise it for a venue behind one NAT)")
+	smtpURL := fs.String("smtp-url", env("SMTP_URL", map[bool]string{true: "log"}[isDemo]), "where mail goes: smtp://user:pass@host:587?from=addr, smtps://…, or log (write mail to the log); empty: mail waits in the outbox")
+	publicURL := fs.String("public-url", env("PUBLIC_URL", ""), "the site's address as users reach it, for links in mail (default http://<addr>)")
 	streamsPerUser := fs.Int("streams-per-user", envInt("STREAMS_PER_USER", web.DefaultStreamsPerUser), "open event streams one signed-in user may hold (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -238,7 +243,10 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		}
 		defer closeLogged(replica, "read replica")
 	}
-	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure, TrustedProxies: trusted})
+	if *publicURL == "" {
+		*publicURL = "http://" + c.addr
+	}
+	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure, TrustedProxies: trusted, PublicURL: *publicURL})
 	srv.LimitStreams(*streamsPerAddr, *streamsPerUser)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -256,6 +264,15 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
 	}
 	go srv.RunBackground(baseCtx)
+	if *smtpURL == "" {
+		log.Warn("no --smtp-url: mail (password reset links) waits in the outbox until one is set")
+	} else {
+		sender, err := mail.NewSender(*smtpURL, log)
+		if err != nil {
+			return fmt.Errorf("--smtp-url: %w", err)
+		}
+		go (&mail.Mailer{DB: db, Sender: sender, Log: log}).Run(baseCtx, time.Second)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("niaga serving", "addr", "http://"+ln.Addr().String(), "engine", db.Engine, "version", version())
