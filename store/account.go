@@ -86,22 +86,13 @@ type NewUser struct {
 	OrgID                           int64
 }
 
-// CreateUser adds a user to an organization.
+// CreateUser adds a user to an organization. Staff vouch for the address
+// of a user they add: it counts as confirmed.
 func (db *DB) CreateUser(ctx context.Context, actor *niaga.Actor, u NewUser) (niaga.User, error) {
-	u.Email = niaga.NormalizeEmail(u.Email)
-	if u.Lang == "" {
-		u.Lang = "id"
-	}
-	var c niaga.Check
-	c.Require(strings.Contains(u.Email, "@") && len(u.Email) <= 200, "email", "must be an email address")
-	c.Require(strings.TrimSpace(u.Name) != "" && len(u.Name) <= 200, "name", "required, at most 200 characters")
-	c.Require(u.Role.Valid(), "role", "unknown role")
-	c.Require(u.Lang == "id" || u.Lang == "en", "lang", "must be id or en")
-	c.Require(u.OrgID > 0, "org_id", "required")
-	if err := c.Err(); err != nil {
+	if err := u.check(); err != nil {
 		return niaga.User{}, err
 	}
-	out := niaga.User{Email: u.Email, Name: u.Name, Role: u.Role, OrgID: u.OrgID, Lang: u.Lang, Active: true}
+	var out niaga.User
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var exists int
 		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM organizations WHERE id = $1", u.OrgID).Scan(&exists); err != nil {
@@ -110,18 +101,46 @@ func (db *DB) CreateUser(ctx context.Context, actor *niaga.Actor, u NewUser) (ni
 		if exists == 0 {
 			return niaga.Invalid("org_id", "organization does not exist")
 		}
-		id, err := tx.InsertID(ctx, "INSERT INTO users (email, name, password_hash, role, org_id, lang, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
-			u.Email, u.Name, u.PasswordHash, u.Role, u.OrgID, u.Lang, tx.Now.Unix())
-		if err != nil {
-			if niaga.ErrorCode(err) == niaga.CodeConflict {
-				return &niaga.Error{Code: niaga.CodeConflict, Message: "email already registered", Fields: []niaga.FieldError{{Field: "email", Reason: "already registered"}}}
-			}
-			return err
-		}
-		out.ID = id
-		return tx.Audit(actor, "user.create", "user", id, nil, out)
+		var err error
+		out, err = tx.insertUser(ctx, actor, u, "", true)
+		return err
 	})
 	return out, err
+}
+
+// check normalizes and checks a new user.
+func (u *NewUser) check() error {
+	u.Email = niaga.NormalizeEmail(u.Email)
+	if u.Lang == "" {
+		u.Lang = "id"
+	}
+	var c niaga.Check
+	c.Require(strings.Contains(u.Email, "@") && len(u.Email) <= 200 && !strings.ContainsAny(u.Email, " \r\n<>,"), "email", "must be an email address")
+	c.Require(strings.TrimSpace(u.Name) != "" && len(u.Name) <= 200, "name", "required, at most 200 characters")
+	c.Require(u.Role.Valid(), "role", "unknown role")
+	c.Require(u.Lang == "id" || u.Lang == "en", "lang", "must be id or en")
+	c.Require(u.OrgID > 0, "org_id", "required")
+	return c.Err()
+}
+
+// insertUser writes a checked new user; an address already registered is
+// a conflict on the email field.
+func (tx *Tx) insertUser(ctx context.Context, actor *niaga.Actor, u NewUser, phone string, confirmed bool) (niaga.User, error) {
+	var confirmedAt int64
+	if confirmed {
+		confirmedAt = tx.Now.Unix()
+	}
+	out := niaga.User{Email: u.Email, Name: u.Name, Role: u.Role, OrgID: u.OrgID, Lang: u.Lang, Active: true}
+	id, err := tx.InsertID(ctx, "INSERT INTO users (email, name, password_hash, role, org_id, lang, created_at, phone, email_confirmed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+		u.Email, u.Name, u.PasswordHash, u.Role, u.OrgID, u.Lang, tx.Now.Unix(), phone, confirmedAt)
+	if err != nil {
+		if niaga.ErrorCode(err) == niaga.CodeConflict {
+			return out, &niaga.Error{Code: niaga.CodeConflict, Message: "email already registered", Fields: []niaga.FieldError{{Field: "email", Reason: "already registered"}}}
+		}
+		return out, err
+	}
+	out.ID = id
+	return out, tx.Audit(actor, "user.create", "user", id, nil, out)
 }
 
 // SetPassword replaces a user's password hash and revokes every session

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -118,81 +116,3 @@ func (db *DB) OutboxCounts(ctx context.Context) (MailCounts, error) {
 	return c, err
 }
 
-// PasswordResetTTL is how long a password reset link works.
-const PasswordResetTTL = time.Hour
-
-// maxResetMails bounds the reset mails one address is sent per
-// PasswordResetTTL, so the form cannot be used to flood a mailbox.
-const maxResetMails = 3
-
-// RequestPasswordReset records a reset token (only its hash) for the
-// active user with that email and queues the mail compose makes, in one
-// transaction. An unknown or inactive address, or one sent too many links
-// lately, gets nothing and the same nil answer: the reply tells no one
-// which addresses exist. queued says whether a mail was queued (for logs
-// and tests).
-func (db *DB) RequestPasswordReset(ctx context.Context, email, tokenHash string, compose func(u niaga.User, expires time.Time) niaga.Mail) (queued bool, err error) {
-	email = niaga.NormalizeEmail(email)
-	err = db.InTx(ctx, func(tx *Tx) error {
-		var u niaga.User
-		err := scanUser(tx.QueryRow(ctx, "SELECT "+userCols+" FROM users WHERE email = $1 AND active", email), &u)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var recent int
-		if err := tx.QueryRow(ctx, "SELECT COUNT(*) FROM password_resets WHERE user_id = $1 AND created_at > $2",
-			u.ID, micros(tx.Now.Add(-PasswordResetTTL))).Scan(&recent); err != nil {
-			return err
-		}
-		if recent >= maxResetMails {
-			return nil
-		}
-		expires := tx.Now.Add(PasswordResetTTL)
-		if _, err := tx.Exec(ctx, "INSERT INTO password_resets (hash, user_id, created_at, expires_at) VALUES ($1,$2,$3,$4)",
-			tokenHash, u.ID, micros(tx.Now), micros(expires)); err != nil {
-			return err
-		}
-		if err := tx.Enqueue(ctx, "password_reset", compose(u, expires)); err != nil {
-			return err
-		}
-		queued = true
-		return tx.Audit(nil, "user.password_reset_requested", "user", u.ID, nil, nil)
-	})
-	return queued, err
-}
-
-// ResetPassword sets a new password hash for the user of a reset token,
-// once and before the token expires, revoking every session and API token
-// of the user as SetPassword does.
-func (db *DB) ResetPassword(ctx context.Context, tokenHash, passwordHash string) (int64, error) {
-	var id int64
-	err := db.InTx(ctx, func(tx *Tx) error {
-		var expires, used int64
-		err := tx.QueryRow(ctx, "SELECT user_id, expires_at, used_at FROM password_resets WHERE hash = $1", tokenHash).Scan(&id, &expires, &used)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && (used != 0 || expires <= micros(tx.Now))) {
-			return niaga.Invalid("token", "the link is unknown, already used or expired; ask for a new one")
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = $1 WHERE hash = $2", micros(tx.Now), tokenHash); err != nil {
-			return err
-		}
-		// Other links of the same user stop working too: one reset ends them all.
-		if _, err := tx.Exec(ctx, "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at = 0", micros(tx.Now), id); err != nil {
-			return err
-		}
-		var email string
-		if err := tx.QueryRow(ctx, "SELECT email FROM users WHERE id = $1 AND active", id).Scan(&email); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return niaga.Invalid("token", "the link is unknown, already used or expired; ask for a new one")
-			}
-			return err
-		}
-		return tx.setPassword(ctx, nil, id, email, passwordHash, "user.password_reset")
-	})
-	return id, err
-}

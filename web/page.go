@@ -100,6 +100,7 @@ func (u *ui) funcs(lang string) template.FuncMap {
 			return "WIB"
 		},
 		"unix": func(t time.Time) int64 { return t.UnixMilli() },
+		"kb":   func(n int64) string { return niaga.FormatInt((n+1023)/1024, lang) + " KB" },
 		"json": func(v any) (template.JS, error) {
 			b, err := json.Marshal(v)
 			return template.JS(b), err
@@ -434,7 +435,11 @@ func (s *Server) registerPage(p PageRoute) {
 		c.Context = niaga.WithActor(r.Context(), actor)
 		c.R = r.WithContext(c.Context)
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			limit := int64(maxBody)
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				limit = maxDocumentSize + 64<<10 // an uploaded document and its form
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := c.R.ParseForm(); err != nil {
 				s.pageError(c, niaga.Invalid("body", "could not be read"))
 				return

@@ -9,12 +9,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"niaga"
 	"niaga/auth"
+	"niaga/files"
 	"niaga/live"
 	"niaga/store"
 )
@@ -37,6 +40,9 @@ type Config struct {
 	// PublicURL is where users reach the site (scheme, host and port, no
 	// trailing slash), for links in mail; http://localhost:8080 when empty.
 	PublicURL string
+	// Files keeps uploaded documents outside the database; a directory
+	// under the system's temporary one when nil (tests, trying it out).
+	Files *files.Dir
 }
 
 // Server holds the routes and what handlers need. It keeps no state that
@@ -61,7 +67,8 @@ type Server struct {
 
 	openapiOnce sync.Once
 	openapi     []byte
-	publicURL   string // for links in mail
+	publicURL   string     // for links in mail
+	files       *files.Dir // uploaded documents
 }
 
 // New builds the server and registers every route.
@@ -80,6 +87,14 @@ func New(cfg Config) *Server {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.files = cfg.Files
+	if s.files == nil {
+		dir, err := files.Open(filepath.Join(os.TempDir(), "niaga-files"))
+		if err != nil {
+			panic("web: no directory for uploaded files: " + err.Error())
+		}
+		s.files = dir
+	}
 	if s.publicURL == "" {
 		s.publicURL = "http://localhost:8080"
 	}
@@ -97,6 +112,7 @@ func New(cfg Config) *Server {
 	s.routeSystem()
 	s.routeAccounts()
 	s.handleAll(passwordResetRoutes())
+	s.handleAll(signUpRoutes())
 	s.routeAuction()
 	s.routeMissions()
 	s.routeReports()

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"niaga"
 	"niaga/auth"
 	"niaga/demo"
+	"niaga/files"
 	"niaga/mail"
 	"niaga/store"
 	"niaga/web"
@@ -49,6 +51,7 @@ Common flags (or NIAGA_* environment variables):
   --addr  listen address (NIAGA_ADDR, default 127.0.0.1:8080)
   --sync  SQLite durability: normal (survives a killed process) or full (survives power loss) (NIAGA_SYNC)
   --smtp-url   serve: where mail goes, smtp://user:pass@host:587?from=addr, smtps://…, or log (NIAGA_SMTP_URL; demo: log)
+  --files-dir  serve: directory of uploaded documents (NIAGA_FILES_DIR, default niaga-files beside the database)
   --public-url serve: the site's address for links in mail (NIAGA_PUBLIC_URL, default http://<addr>)
   --trusted-proxies  CIDRs/addresses of reverse proxies whose X-Forwarded-For is believed (NIAGA_TRUSTED_PROXIES)
 `
@@ -208,6 +211,7 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 	c.flags(fs, dbDefault)
 	streamsPerAddr := fs.Int("streams-per-address", envInt("STREAMS_PER_ADDRESS", web.DefaultStreamsPerAddress), "open event streams one client address may hold (0: no limit; raise it for a venue behind one NAT)")
 	smtpURL := fs.String("smtp-url", env("SMTP_URL", map[bool]string{true: "log"}[isDemo]), "where mail goes: smtp://user:pass@host:587?from=addr, smtps://…, or log (write mail to the log); empty: mail waits in the outbox")
+	filesDir := fs.String("files-dir", env("FILES_DIR", ""), "directory of uploaded documents, kept outside the database (default: niaga-files beside a SQLite database, else ./niaga-files)")
 	publicURL := fs.String("public-url", env("PUBLIC_URL", ""), "the site's address as users reach it, for links in mail (default http://<addr>)")
 	streamsPerUser := fs.Int("streams-per-user", envInt("STREAMS_PER_USER", web.DefaultStreamsPerUser), "open event streams one signed-in user may hold (0: no limit)")
 	if err := fs.Parse(args); err != nil {
@@ -246,7 +250,17 @@ func serve(ctx context.Context, args []string, isDemo bool) error {
 	if *publicURL == "" {
 		*publicURL = "http://" + c.addr
 	}
-	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure, TrustedProxies: trusted, PublicURL: *publicURL})
+	if *filesDir == "" {
+		*filesDir = "niaga-files"
+		if !strings.Contains(c.db, "://") {
+			*filesDir = filepath.Join(filepath.Dir(c.db), "niaga-files")
+		}
+	}
+	docs, err := files.Open(*filesDir)
+	if err != nil {
+		return fmt.Errorf("--files-dir: %w", err)
+	}
+	srv := web.New(web.Config{DB: db, Replica: replica, Logger: log, SecureCookies: c.secure, TrustedProxies: trusted, PublicURL: *publicURL, Files: docs})
 	srv.LimitStreams(*streamsPerAddr, *streamsPerUser)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {

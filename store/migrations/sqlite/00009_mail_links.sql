@@ -20,17 +20,19 @@ CREATE TABLE mail_outbox (
     last_error    TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX mail_outbox_due ON mail_outbox(next_at) WHERE sent_at = 0 AND failed_at = 0;
--- A password reset link carries a random token; only its hash is kept. It
--- works once, before it expires.
-CREATE TABLE password_resets (
+-- A link mailed to a user (reset a password, confirm an address) carries a
+-- random token; only its hash is kept. It works once, for its purpose,
+-- before it expires.
+CREATE TABLE user_links (
     hash       TEXT PRIMARY KEY,
     user_id    BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    purpose    TEXT NOT NULL CHECK (purpose IN ('password_reset','confirm_email')),
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL,
     used_at    BIGINT NOT NULL DEFAULT 0
 );
-CREATE INDEX password_resets_user ON password_resets(user_id, created_at);
+CREATE INDEX user_links_user ON user_links(user_id, purpose, created_at);
 
 -- +goose Down
-DROP TABLE password_resets;
+DROP TABLE user_links;
 DROP TABLE mail_outbox;
