@@ -65,10 +65,10 @@ func TestDocsCurlSession(t *testing.T) {
 	}
 	// What each step shows when it works.
 	for _, want := range []string{
-		`"mechanism": "english"`, // the lots
-		`"bid_id":`,              // the bid
-		"event: bid",             // the lot's stream
-		`"total_display": "IDR `, // the board, in English
+		`"mechanism": "english"`,            // the lots
+		`"bid_id":`,                         // the bid
+		"event: bid",                        // the lot's stream
+		`"total_display": "IDR `,            // the board, in English
 		`"content_type": "application/pdf"`, // a signed-up business's document
 	} {
 		if !bytes.Contains(out, []byte(want)) {
