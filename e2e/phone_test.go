@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -295,4 +297,35 @@ func (ids *phoneIDs) fill(t *testing.T, route, email string) string {
 		t.Fatalf("page %s has two ids: add them to phoneIDs.fill", route)
 	}
 	return pathParam.ReplaceAllString(route, strconv.FormatInt(id, 10))
+}
+
+// TestPhoneScreenshots saves the organizer's market page (with the buyers'
+// deposits) and a buyer's deposits page at 360 px to docs/screenshots. It
+// runs only with NIAGA_SCREENSHOTS=1, like TestScreenshots.
+func TestPhoneScreenshots(t *testing.T) {
+	if os.Getenv("NIAGA_SCREENSHOTS") != "1" {
+		t.Skip("set NIAGA_SCREENSHOTS=1 to refresh docs/screenshots")
+	}
+	s := startServer(t)
+	ids := s.phoneIDs(t)
+	b := s.browser(t)
+	for _, p := range []struct{ name, user, path string }{
+		{"market-organizer-phone360", "lampung@niaga.id", ids.fill(t, "/markets/{id}", "")},
+		{"deposits-phone360", "pembeli@niaga.id", "/deposits"},
+	} {
+		tb := b.another()
+		tb.signIn(p.user)
+		tb.do("viewport", chromedp.EmulateViewport(phoneWidth, 800, chromedp.EmulateMobile))
+		tb.open(p.path)
+		png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join("..", "docs", "screenshots", p.name+".png")
+		if err := os.WriteFile(name, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("wrote %s (%d bytes)", name, len(png))
+		tb.clean()
+	}
 }
