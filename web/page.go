@@ -155,6 +155,8 @@ type view struct {
 	Page        string   // page name: a body class for page-specific CSS
 	Scripts     []string // static files to load after the common ones
 	Wide        bool     // big-screen layout without the narrow column
+	Kiosk       bool     // the big screen alone: no site header, menu or footer
+	Description string   // meta description: "meta.<page>" where the catalog has one (public pages)
 	OOB         bool     // a fragment may carry out-of-band swaps (htmx)
 	Now         int64    // server time, ms since the epoch: countdowns follow it
 	Com         map[string]niaga.Commodity
@@ -264,6 +266,9 @@ func (c *PageCall) Render(status int, page, titleKey string, data any, opts ...f
 		Path: c.R.URL.RequestURI(), Error: c.errMsg, Fields: c.fields, Form: c.R.PostForm, Page: page, Data: data,
 		Now: time.Now().UnixMilli()}
 	v.Nav = c.S.nav(c.Actor, c.R.URL.Path)
+	if key := "meta." + page; u.cat.Has(key) {
+		v.Description = u.cat.T(c.Lang, key)
+	}
 	v.Com = c.commodities()
 	if f, err := c.R.Cookie(flashCookie); err == nil && u.cat.Has(f.Value) {
 		v.Flash = u.cat.T(c.Lang, f.Value)

@@ -747,6 +747,7 @@ func (s *Server) pageBoard(c *PageCall) error {
 	return c.Render(0, "board", "board.title", d, func(v *view) {
 		v.Title = sum.Mission.Title
 		v.Wide = true
+		v.Kiosk = c.R.URL.Query().Get("kiosk") == "1" // the hall's big screen: the board alone
 		v.Scripts = []string{"vendor/chart.umd.min.js", "board.js"}
 	})
 }

@@ -54,6 +54,18 @@
     tick();
   });
 
+  // Folds (<details class="fold">: the menu, a mission's parts) stay open
+  // on a wide screen. CSS does that where it can style ::details-content;
+  // elsewhere they open here, and a phone still sees them folded.
+  if (!(window.CSS && CSS.supports && CSS.supports("selector(::details-content)")) && window.matchMedia) {
+    var wide = window.matchMedia("(min-width: 48rem)");
+    var unfold = function () {
+      document.querySelectorAll("details.fold").forEach(function (d) { d.open = wide.matches; });
+    };
+    document.addEventListener("DOMContentLoaded", unfold);
+    if (wide.addEventListener) { wide.addEventListener("change", unfold); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     // After a refused form, put the keyboard on the first field to fix.
     var bad = document.querySelector("[aria-invalid='true']");
