@@ -389,6 +389,12 @@ func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64
 		if err := tx.Audit(actor, "deal.validate", "deal", dealID, before, map[string]any{"validation": status, "note": d.ValidationNote}); err != nil {
 			return err
 		}
+		params := map[string]any{"mission_id": d.MissionID, "deal_id": dealID, "validation": status, "value": d.Value, "note": d.ValidationNote}
+		for _, p := range []int64{d.SellerID, d.BuyerID} {
+			if err := tx.notifyParticipant(ctx, p, niaga.NotifyDealValidated, params, missionLink(d.MissionID, "")); err != nil {
+				return err
+			}
+		}
 		return tx.emitMission(ctx, d.MissionID, "validation", PublicValidationEvent{DealID: dealID},
 			StaffValidationEvent{DealID: dealID, Validation: status, ValidationNote: d.ValidationNote, ValidatedBy: d.ValidatedBy})
 	})

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -234,6 +235,9 @@ func (db *DB) RequestMeeting(ctx context.Context, actor *niaga.Actor, missionID 
 		if err != nil {
 			return err
 		}
+		if err := tx.notifyParticipant(ctx, out.To, niaga.NotifyMeetingRequested, map[string]any{"mission_id": missionID, "from": out.FromName}, missionLink(missionID, "/meetings")); err != nil {
+			return err
+		}
 		return tx.Audit(actor, "meeting.request", "meeting_request", id, nil, out)
 	})
 	return out, err
@@ -382,6 +386,12 @@ func (db *DB) moveMeeting(ctx context.Context, actor *niaga.Actor, id int64, to 
 		}
 		r.Status, r.Answer, r.AnsweredAt = to, answer, tx.Now.Truncate(time.Microsecond)
 		out = r
+		if to == matching.StatusAccepted || to == matching.StatusDeclined {
+			params := map[string]any{"mission_id": r.MissionID, "to": r.ToName, "accepted": to == matching.StatusAccepted}
+			if err := tx.notifyParticipant(ctx, r.From, niaga.NotifyMeetingAnswered, params, missionLink(r.MissionID, "/meetings")); err != nil {
+				return err
+			}
+		}
 		return tx.Audit(actor, "meeting."+string(to), "meeting_request", id, map[string]any{"status": before}, map[string]any{"status": to, "answer": answer})
 	})
 	return out, err
@@ -814,4 +824,18 @@ func (db *DB) ParticipantAgenda(ctx context.Context, actor *niaga.Actor, partici
 		return nil
 	})
 	return ag, err
+}
+
+// notifyParticipant tells the organization of a mission participant.
+func (tx *Tx) notifyParticipant(ctx context.Context, participantID int64, kind niaga.NotificationKind, params map[string]any, link string) error {
+	var org int64
+	if err := tx.QueryRow(ctx, "SELECT org_id FROM mission_participants WHERE id = $1", participantID).Scan(&org); err != nil {
+		return err
+	}
+	return tx.notifyOrg(ctx, org, kind, params, link)
+}
+
+// missionLink is a mission's page, or one of its sections.
+func missionLink(id int64, section string) string {
+	return "/missions/" + strconv.FormatInt(id, 10) + section
 }

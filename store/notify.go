@@ -244,12 +244,13 @@ const outbidLag = 3 * time.Second
 
 // NotifyOutbids reads up to n english bid events after the notifier's
 // cursor and tells the business that led each lot before the event that
-// it was outbid. The cursor moves in the same transaction: each outbid is
+// it was outbid; it returns how many events it read (fewer than n: it has
+// caught up). The cursor moves in the same transaction: each outbid is
 // told once, by whichever instance gets there.
 func (db *DB) NotifyOutbids(ctx context.Context, n int) (int, error) {
-	told := 0
+	read := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
-		told = 0
+		read = 0
 		var cursor int64
 		if err := tx.QueryRow(ctx, "SELECT event_id FROM notifier_cursor c WHERE name = 'outbid'"+tx.ForUpdateOf("c")).Scan(&cursor); err != nil {
 			return err
@@ -303,14 +304,14 @@ func (db *DB) NotifyOutbids(ctx context.Context, n int) (int, error) {
 			if err := tx.notifyOrg(ctx, before.Leader, niaga.NotifyOutbid, params, "/lots/"+strconv.FormatInt(now.LotID, 10)); err != nil {
 				return err
 			}
-			told++
 		}
+		read = len(evs)
 		if len(evs) > 0 {
 			_, err = tx.Exec(ctx, "UPDATE notifier_cursor SET event_id = $1 WHERE name = 'outbid'", evs[len(evs)-1].id)
 		}
 		return err
 	})
-	return told, err
+	return read, err
 }
 
 type leadEvent struct {
@@ -322,4 +323,14 @@ type leadEvent struct {
 func leaderOf(data string) (leadEvent, error) {
 	var e leadEvent
 	return e, json.Unmarshal([]byte(data), &e)
+}
+
+// Bell is what a page's notification bell shows: the unread count and the
+// user topic's latest event id, after which the page follows the stream.
+func (db *DB) Bell(ctx context.Context, userID int64) (unread int, lastEvent int64, err error) {
+	if err = db.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at = 0", userID).Scan(&unread); err != nil {
+		return 0, 0, err
+	}
+	err = db.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM events WHERE topic = $1", UserTopic(userID)).Scan(&lastEvent)
+	return unread, lastEvent, err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"niaga"
@@ -191,7 +192,7 @@ func (db *DB) CloseLot(ctx context.Context, id int64, now time.Time) (closed boo
 			return err
 		}
 		closed = true
-		return nil
+		return tx.notifyOutcome(ctx, &r, fills)
 	})
 	return closed, err
 }
@@ -452,4 +453,52 @@ func (db *DB) Contracts(ctx context.Context, actor *niaga.Actor, lotID int64) ([
 		out = append(out, c)
 	}
 	return out, db.classify(rows.Err())
+}
+
+// notifyOutcome tells the buyers of a closed lot: the winners what they
+// won, at what price and quantity; every other business that bid on it
+// that it went to another (or unsold).
+func (tx *Tx) notifyOutcome(ctx context.Context, r *lotRow, fills []auction.Fill) error {
+	link := "/lots/" + strconv.FormatInt(r.ID, 10)
+	won := map[int64]bool{}
+	for _, f := range fills {
+		if won[f.Buyer] {
+			continue
+		}
+		won[f.Buyer] = true
+		var qty int64
+		for _, g := range fills {
+			if g.Buyer == f.Buyer {
+				qty += g.Qty
+			}
+		}
+		params := map[string]any{"lot_id": r.ID, "commodity": r.Commodity, "price": f.Price, "quantity": qty}
+		if err := tx.notifyOrg(ctx, f.Buyer, niaga.NotifyWon, params, link); err != nil {
+			return err
+		}
+	}
+	rows, err := tx.Query(ctx, "SELECT DISTINCT bidder_org_id FROM bids WHERE lot_id = $1 AND side = 'buy' ORDER BY bidder_org_id", r.ID)
+	if err != nil {
+		return err
+	}
+	var lost []int64
+	for rows.Next() {
+		var org int64
+		if err := rows.Scan(&org); err != nil {
+			_ = rows.Close() // the scan error is the one to report
+			return err
+		}
+		if !won[org] {
+			lost = append(lost, org)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for _, org := range lost {
+		if err := tx.notifyOrg(ctx, org, niaga.NotifyLost, map[string]any{"lot_id": r.ID, "commodity": r.Commodity}, link); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -330,10 +330,9 @@ func (db *DB) Document(ctx context.Context, actor *niaga.Actor, id int64) (niaga
 }
 
 // DecideVerification approves or refuses (with a reason) a pending
-// business, and mails its people the decision compose makes. Approval
-// needs a confirmed address among them.
-func (db *DB) DecideVerification(ctx context.Context, actor *niaga.Actor, orgID int64, approve bool, reason string,
-	compose func(u niaga.User, vc niaga.VerificationCase) niaga.Mail) (niaga.VerificationCase, error) {
+// business, and tells its people (a notification, mailed unless they chose
+// otherwise). Approval needs a confirmed address among them.
+func (db *DB) DecideVerification(ctx context.Context, actor *niaga.Actor, orgID int64, approve bool, reason string) (niaga.VerificationCase, error) {
 	reason = strings.TrimSpace(reason)
 	if !approve && (reason == "" || len(reason) > 1000) {
 		return niaga.VerificationCase{}, niaga.Invalid("reason", "say why, in at most 1000 characters")
@@ -376,7 +375,8 @@ func (db *DB) DecideVerification(ctx context.Context, actor *niaga.Actor, orgID 
 		if vc, err = tx.loadCase(ctx, orgID); err != nil {
 			return err
 		}
-		return tx.mailApplicants(ctx, vc, compose)
+		params := map[string]any{"organization": vc.Org.Name, "approved": approve, "reason": reason}
+		return tx.notifyOrg(ctx, orgID, niaga.NotifyVerificationDecided, params, "/account/verification")
 	})
 	return vc, err
 }
@@ -388,31 +388,4 @@ func anyConfirmed(as []niaga.Applicant) bool {
 		}
 	}
 	return false
-}
-
-// mailApplicants queues the decision's mail to each active user of the
-// organization, in their language.
-func (tx *Tx) mailApplicants(ctx context.Context, vc niaga.VerificationCase, compose func(u niaga.User, vc niaga.VerificationCase) niaga.Mail) error {
-	rows, err := tx.Query(ctx, "SELECT "+userCols+" FROM users WHERE org_id = $1 AND active ORDER BY id", vc.Org.ID)
-	if err != nil {
-		return err
-	}
-	var us []niaga.User
-	for rows.Next() {
-		var u niaga.User
-		if err := scanUser(rows, &u); err != nil {
-			_ = rows.Close() // the scan error is the one to report
-			return err
-		}
-		us = append(us, u)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return err
-	}
-	for _, u := range us {
-		if err := tx.Enqueue(ctx, "verification", compose(u, vc)); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -180,6 +180,7 @@ type accountData struct {
 	User     niaga.User
 	Tokens   []store.TokenInfo
 	Province string // for showing times in the user's zone
+	Prefs    []niaga.NotificationPref
 }
 
 func (s *Server) pageAccount(c *PageCall) error {
@@ -201,7 +202,11 @@ func (s *Server) pageAccount(c *PageCall) error {
 	if o, err := s.db.Organization(c, u.OrgID); err == nil {
 		prov = o.Province
 	}
-	return c.Render(0, "account", "account.title", accountData{User: u, Tokens: toks, Province: prov})
+	prefs, err := s.db.NotificationPrefs(c, c.Actor)
+	if err != nil {
+		return err
+	}
+	return c.Render(0, "account", "account.title", accountData{User: u, Tokens: toks, Province: prov, Prefs: prefs})
 }
 
 // pageAccountPassword changes the signed-in user's password: every session

@@ -53,6 +53,8 @@ func (s *Server) pageTable() []PageRoute {
 		{"POST", "/signout", &SignedIn, s.pageSignOut},
 		{"POST", "/lang", &Public, s.pageLang},
 		{"GET", "/account", &SignedIn, s.pageAccount},
+		{"GET", "/notifications", &SignedIn, s.pageNotifications},
+		{"POST", "/account/notifications", &SignedIn, s.pageNotificationPrefs},
 		{"POST", "/account/password", &SignedIn, s.pageAccountPassword},
 		{"POST", "/account/tokens/{id}/revoke", &SignedIn, s.pageAccountRevoke},
 

@@ -108,11 +108,12 @@ func New(cfg Config) *Server {
 	}
 	s.db.SetHub(s.hub)
 	s.streams = newStreamLimits()
-	s.background = append(s.background, s.db.Listen)
+	s.background = append(s.background, s.db.Listen, s.notifyLoop)
 	s.routeSystem()
 	s.routeAccounts()
 	s.handleAll(passwordResetRoutes())
 	s.handleAll(signUpRoutes())
+	s.handleAll(notifyRoutes())
 	s.routeAuction()
 	s.routeMissions()
 	s.routeReports()

@@ -288,16 +288,8 @@ func documentPart(r *http.Request) (niaga.DocumentKind, string, io.Reader, error
 	}
 }
 
-// DecideVerification approves or refuses a waiting business and mails its
-// people the decision in their language.
+// DecideVerification approves or refuses a waiting business; its people
+// are told through their notifications.
 func (s *Server) DecideVerification(ctx context.Context, actor *niaga.Actor, orgID int64, approve bool, reason string) (niaga.VerificationCase, error) {
-	return s.db.DecideVerification(ctx, actor, orgID, approve, reason, func(u niaga.User, vc niaga.VerificationCase) niaga.Mail {
-		lang, cat := normLang(u.Lang), loadUIOnce().cat
-		if vc.State == niaga.VerificationVerified {
-			return niaga.Mail{To: u.Email, Subject: cat.T(lang, "mail.verified_subject"),
-				Text: cat.T(lang, "mail.verified_body", u.Name, vc.Org.Name, s.publicURL+"/sessions")}
-		}
-		return niaga.Mail{To: u.Email, Subject: cat.T(lang, "mail.refused_subject"),
-			Text: cat.T(lang, "mail.refused_body", u.Name, vc.Org.Name, vc.RefusedReason, s.publicURL+"/account/verification")}
-	})
+	return s.db.DecideVerification(ctx, actor, orgID, approve, reason)
 }

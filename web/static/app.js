@@ -70,6 +70,18 @@
     // After a refused form, put the keyboard on the first field to fix.
     var bad = document.querySelector("[aria-invalid='true']");
     if (bad) { bad.focus(); }
+    // The bell follows the user's own stream from the page's last event:
+    // each new notification adds one to the count.
+    var bell = document.querySelector(".bell[data-after]");
+    if (bell && window.EventSource) {
+      var es = new EventSource("/api/v1/me/stream?last_event_id=" + encodeURIComponent(bell.getAttribute("data-after")));
+      es.addEventListener("notification", function () {
+        var c = bell.querySelector(".count");
+        c.textContent = String((parseInt(c.textContent, 10) || 0) + 1);
+        c.hidden = false;
+        bell.classList.add("new");
+      });
+    }
     tick();
     setInterval(tick, 250);
   });
