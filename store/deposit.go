@@ -12,8 +12,8 @@ import (
 // DepositInput records money a buyer deposits with, or gets back from, the
 // organizer of a market.
 type DepositInput struct {
-	OrgID  int64  `json:"org_id"`
-	Kind   string `json:"kind"` // deposit or refund
+	OrgID  int64  `json:"org_id" doc:"The buyer's organization (a business)."`
+	Kind   string `json:"kind" enum:"deposit_kind" doc:"deposit: money paid in; refund: money paid back."`
 	Amount int64  `json:"amount" range:"deposit"`
 	Note   string `json:"note,omitempty"`
 }
@@ -22,7 +22,7 @@ type DepositInput struct {
 func (in *DepositInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.OrgID > 0, "org_id", "required")
-	c.Require(in.Kind == "deposit" || in.Kind == "refund", "kind", "must be deposit or refund")
+	c.OneOf("kind", in.Kind, niaga.EnumDepositKind)
 	c.InRange("amount", in.Amount, niaga.RangeDeposit)
 	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
 	return c.Err()

@@ -362,8 +362,8 @@ func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64,
 // parties): validated, or disputed (then corrected by a reversing entry).
 func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64, status, note string) (niaga.Deal, error) {
 	var out niaga.Deal
-	if status != niaga.DealValidated && status != niaga.DealDisputed {
-		return out, niaga.Invalid("status", "must be validated or disputed")
+	if !niaga.EnumDealVerdict.Has(status) {
+		return out, niaga.Invalid("status", niaga.EnumDealVerdict.Reason())
 	}
 	if len(note) > 500 {
 		return out, niaga.Invalid("note", "at most 500 characters")

@@ -16,13 +16,13 @@ import (
 func (db *DB) CreateAgreement(ctx context.Context, actor *niaga.Actor, missionID int64, ag *niaga.Agreement) error {
 	ag.Title, ag.Sector, ag.DocumentRef = strings.TrimSpace(ag.Title), strings.TrimSpace(ag.Sector), strings.TrimSpace(ag.DocumentRef)
 	var c niaga.Check
-	c.Require(ag.Kind == niaga.AgreementMoU || ag.Kind == niaga.AgreementPKS, "kind", "must be mou or pks")
+	c.OneOf("kind", ag.Kind, niaga.EnumAgreementKind)
 	c.Require(ag.Title != "" && len(ag.Title) <= 300, "title", "required, at most 300 characters")
 	c.Require(len(ag.Sector) <= 200, "sector", "at most 200 characters")
 	c.Require(len(ag.DocumentRef) <= 500, "document_ref", "at most 500 characters")
 	_, err := time.Parse(time.DateOnly, ag.SignedOn)
 	c.Require(err == nil, "signed_on", "a date 2006-01-02")
-	c.Require(len(ag.Parties) >= 2 && len(ag.Parties) <= 20, "parties", "two to twenty parties")
+	c.LenInRange("parties", len(ag.Parties), niaga.RangeAgreementParties)
 	for _, p := range ag.Parties {
 		c.Require(p.OrgID > 0 || (strings.TrimSpace(p.Name) != "" && len(p.Name) <= 200), "parties", "each party has an org_id or a name (at most 200 characters)")
 	}
@@ -150,7 +150,7 @@ func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID i
 	c.Require(in.BankID > 0, "bank_id", "required")
 	c.Require(in.GuarantorID >= 0, "guarantor_id", "must be an id")
 	c.InRange("amount", in.Amount, niaga.RangeAmount)
-	c.Require(in.TenorMonths >= 1 && in.TenorMonths <= 360, "tenor_months", "between 1 and 360")
+	c.InRange("tenor_months", in.TenorMonths, niaga.RangeTenorMonths)
 	c.Require(len(in.Purpose) <= 500, "purpose", "at most 500 characters")
 	if err := c.Err(); err != nil {
 		return out, err

@@ -18,14 +18,17 @@ const (
 	ImportNeeds        = "needs"
 )
 
+// EnumImportKind is what a bulk import loads.
+var EnumImportKind = niaga.NewEnum("import_kind", ImportParticipants, ImportOffers, ImportNeeds)
+
 // MaxImportRows caps the data rows of one import.
 const MaxImportRows = 5000
 
 // ImportRowError is one problem of an import, with the spreadsheet row
 // (1 = the header) and the column it is about.
 type ImportRowError struct {
-	Row    int    `json:"row"`
-	Field  string `json:"field"`
+	Row    int    `json:"row" doc:"Spreadsheet row: 1 is the header."`
+	Field  string `json:"field" doc:"The column the error is about."`
 	Value  string `json:"value,omitempty"`
 	Reason string `json:"reason"`
 }
@@ -33,12 +36,12 @@ type ImportRowError struct {
 // ImportResult reports an import: how many rows were read and written and,
 // when any row is wrong, every error (then nothing is written).
 type ImportResult struct {
-	Kind        string           `json:"kind"`
-	Rows        int              `json:"rows"`
-	Imported    int              `json:"imported"`
-	CreatedOrgs int              `json:"created_orgs"`
+	Kind        string           `json:"kind" enum:"import_kind"`
+	Rows        int              `json:"rows" doc:"Data rows read (the header not counted)."`
+	Imported    int              `json:"imported" doc:"Rows written (on a dry run, rows that would be)."`
+	CreatedOrgs int              `json:"created_orgs" doc:"Businesses registered because no existing one had the row's name and province."`
 	DryRun      bool             `json:"dry_run"`
-	Errors      []ImportRowError `json:"errors"`
+	Errors      []ImportRowError `json:"errors" doc:"Every wrong row; empty when the import succeeded."`
 }
 
 // importColumns lists each kind's columns: canonical name, accepted
@@ -74,6 +77,32 @@ type importColumn struct {
 	name     string
 	aliases  []string
 	required bool
+}
+
+// ImportColumns describes the columns of an import of kind, for its
+// documentation: each canonical name with the other spellings accepted,
+// and whether the column is required.
+func ImportColumns(kind string) string {
+	var b strings.Builder
+	for i, c := range importColumns[kind] {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.name)
+		if c.required {
+			b.WriteString(" (required)")
+		}
+		var other []string
+		for _, a := range c.aliases {
+			if a != c.name {
+				other = append(other, a)
+			}
+		}
+		if len(other) > 0 {
+			b.WriteString(", also " + strings.Join(other, ", "))
+		}
+	}
+	return b.String()
 }
 
 // importSheet is a table with its header resolved.
@@ -193,7 +222,7 @@ var errDryRun = errors.New("dry run")
 func (db *DB) ImportMissionRows(ctx context.Context, actor *niaga.Actor, missionID int64, kind string, table [][]string, dryRun bool) (ImportResult, error) {
 	res := ImportResult{Kind: kind, DryRun: dryRun, Errors: []ImportRowError{}}
 	if _, ok := importColumns[kind]; !ok {
-		return res, niaga.Invalid("kind", "must be participants, offers or needs")
+		return res, niaga.Invalid("kind", EnumImportKind.Reason())
 	}
 	if len(table) > MaxImportRows+1 {
 		return res, niaga.Errorf(niaga.CodeTooLarge, "at most %d rows per import", MaxImportRows)

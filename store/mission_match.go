@@ -142,6 +142,10 @@ func commodityIndex(ctx context.Context, q rowQuerier) (map[string]niaga.Commodi
 	return out, rows.Err()
 }
 
+// EnumMeetingStatus is the meeting request statuses (fields of type
+// matching.Status take it).
+var EnumMeetingStatus = niaga.NewEnum("meeting_status", matching.Statuses...)
+
 // MeetingRequest asks another participant for a one-to-one meeting.
 type MeetingRequest struct {
 	ID         int64           `json:"id"`
@@ -503,9 +507,9 @@ type storedSchedule struct {
 // meetings at one table, so a faulty schedule cannot be stored.
 func (db *DB) ScheduleMission(ctx context.Context, actor *niaga.Actor, missionID int64, p ScheduleParams) (MeetingSchedule, error) {
 	var c niaga.Check
-	c.Require(p.SlotMinutes >= 5 && p.SlotMinutes <= 240, "slot_minutes", "between 5 and 240")
-	c.Require(p.Tables >= 0 && p.Tables <= 10000, "tables", "between 0 (unlimited) and 10000")
-	c.Require(len(p.Breaks) <= 50, "breaks", "at most 50")
+	c.InRange("slot_minutes", int64(p.SlotMinutes), niaga.RangeSlotMinutes)
+	c.InRange("tables", int64(p.Tables), niaga.RangeTables)
+	c.LenInRange("breaks", len(p.Breaks), niaga.RangeScheduleBreaks)
 	if err := c.Err(); err != nil {
 		return MeetingSchedule{}, err
 	}

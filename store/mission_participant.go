@@ -358,8 +358,8 @@ func missionNeeds(ctx context.Context, q rowQuerier, missionID int64, verifiedOn
 // SetUnavailability replaces the times a participant cannot meet (the
 // scheduler keeps those slots free). The participant or the running agency sets it.
 func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, participantID int64, ranges []niaga.TimeSpan) error {
-	if len(ranges) > 100 {
-		return niaga.Invalid("ranges", "at most 100")
+	if !niaga.RangeUnavailability.Contains(int64(len(ranges))) {
+		return niaga.Invalid("ranges", niaga.RangeUnavailability.Reason())
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		p, err := loadParticipant(ctx, tx, participantID)

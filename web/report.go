@@ -208,12 +208,11 @@ func (s *Server) flowsDoc(c *Call, o export.Options) (*export.Document, error) {
 		return nil, err
 	}
 	source := c.R.URL.Query().Get("source")
-	switch source {
-	case "":
+	if source == "" {
 		source = export.SourceAll
-	case export.SourceAll, export.SourceAuction, export.SourceMission:
-	default:
-		return nil, niaga.Invalid("source", "all, auction or mission")
+	}
+	if !export.EnumFlowSource.Has(source) {
+		return nil, niaga.Invalid("source", export.EnumFlowSource.Reason())
 	}
 	f, err := s.ro.FlowReport(c, p)
 	if err != nil {
