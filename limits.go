@@ -1,6 +1,9 @@
 package niaga
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Domain maxima of every amount and quantity, declared once. Every input
 // is checked against them (store and web validators call Check.InRange
@@ -140,6 +143,25 @@ var (
 	RangePerNeed = Range{Name: "per_need", Min: 0, Max: 1000, Says: "between 0 and 1000"}
 	// RangeIdempotencyKey is the length of an Idempotency-Key.
 	RangeIdempotencyKey = Range{Name: "idempotency_key", Min: 0, Max: MaxIdempotencyKey, Says: "at most 200 characters"}
+	// Lengths of texts, in bytes (the document states them as characters).
+	// RangeNote is a note, a purpose, delivery terms, a document reference.
+	RangeNote = Range{Name: "note", Min: 0, Max: 500, Says: "at most 500 characters"}
+	// RangeLongNote is a message or an answer.
+	RangeLongNote = Range{Name: "long_note", Min: 0, Max: 1000, Says: "at most 1000 characters"}
+	// RangeShortText is a contact, an origin, a sector.
+	RangeShortText = Range{Name: "short_text", Min: 0, Max: 200, Says: "at most 200 characters"}
+	// RangeName is a required name or title (not blank).
+	RangeName = Range{Name: "name", Min: 1, Max: 200, Says: "required, at most 200 characters"}
+	// RangeAgreementTitle is an agreement's title (not blank).
+	RangeAgreementTitle = Range{Name: "agreement_title", Min: 1, Max: 300, Says: "required, at most 300 characters"}
+	// RangeReason is a required reason (not blank).
+	RangeReason = Range{Name: "reason", Min: 1, Max: 500, Says: "required, at most 500 characters"}
+	// RangeTokenName is an API token's name (not blank).
+	RangeTokenName = Range{Name: "token_name", Min: 1, Max: 100, Says: "required, at most 100 characters"}
+	// RangeWarehouseReceipt is a warehouse receipt's number.
+	RangeWarehouseReceipt = Range{Name: "warehouse_receipt", Min: 0, Max: 100, Says: "at most 100 characters"}
+	// RangeCredential is an email or password given to sign in.
+	RangeCredential = Range{Name: "credential", Min: 1, Max: 200, Says: "required"}
 	// RangeMatchLimit is how many suggestions are asked for at most.
 	RangeMatchLimit = Range{Name: "match_limit", Min: 1, Max: 5000, Says: "between 1 and 5000"}
 )
@@ -152,7 +174,8 @@ func init() {
 		RangeGuarantee, RangeContractValue, RangeSignedDealValue, RangeSignedDealQuantity,
 		RangeFeeBps, RangeDepositRatioBps, RangeMarketMechanisms, RangeSoftCloseSeconds, RangeMaxExtensions, RangeSessionMarkets,
 		RangeDutchTickMs, RangeRequestTTLMinutes, RangeSlotMinutes, RangeTables, RangeScheduleBreaks, RangeUnavailability,
-		RangeTenorMonths, RangeAgreementParties, RangePassword, RangeMinScore, RangePerNeed, RangeMatchLimit, RangeIdempotencyKey} {
+		RangeTenorMonths, RangeAgreementParties, RangePassword, RangeMinScore, RangePerNeed, RangeMatchLimit, RangeIdempotencyKey,
+		RangeNote, RangeLongNote, RangeShortText, RangeName, RangeAgreementTitle, RangeReason, RangeTokenName, RangeWarehouseReceipt, RangeCredential} {
 		if _, dup := ranges[r.Name]; dup {
 			panic("niaga: duplicate range " + r.Name)
 		}
@@ -192,10 +215,16 @@ func (c *Check) InRange(field string, v int64, r Range) {
 	c.Require(r.Contains(v), field, r.Reason())
 }
 
-// LenInRange records a field error unless the length of s (in bytes) or
-// the number of items is within r.
+// LenInRange records a field error unless a length (of a text in bytes,
+// or a list) is within r.
 func (c *Check) LenInRange(field string, n int, r Range) {
 	c.InRange(field, int64(n), r)
+}
+
+// Text records a field error unless the length of s in bytes is within r
+// and, when r requires a text (Min above 0), s is not blank.
+func (c *Check) Text(field, s string, r Range) {
+	c.Require(r.Contains(int64(len(s))) && (r.Min == 0 || strings.TrimSpace(s) != ""), field, r.Reason())
 }
 
 // SaturatingAdd adds a and b, clamping at the int64 limits instead of

@@ -71,7 +71,7 @@ func (in *NewDeal) Validate() error {
 		c.InRange("quantity", in.Quantity, RangeQuantity)
 	}
 	c.InRange("value", in.Value, RangeDealValue)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, RangeNote)
 	c.LenInRange("Idempotency-Key", len(in.IdempotencyKey), RangeIdempotencyKey)
 	return c.Err()
 }

@@ -15,7 +15,7 @@ import (
 // CreateOrganization adds an organization.
 func (db *DB) CreateOrganization(ctx context.Context, actor *niaga.Actor, o *niaga.Organization) error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(o.Name) != "" && len(o.Name) <= 200, "name", "required, at most 200 characters")
+	c.Text("name", o.Name, niaga.RangeName)
 	c.OneOf("kind", string(o.Kind), niaga.EnumOrgKind)
 	_, ok := niaga.ProvinceByCode(o.Province)
 	c.Require(ok, "province", "unknown province code")
@@ -94,7 +94,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *niaga.Actor, u NewUser) (ni
 	}
 	var c niaga.Check
 	c.Require(strings.Contains(u.Email, "@") && len(u.Email) <= 200, "email", "must be an email address")
-	c.Require(strings.TrimSpace(u.Name) != "" && len(u.Name) <= 200, "name", "required, at most 200 characters")
+	c.Text("name", u.Name, niaga.RangeName)
 	c.Require(u.Role.Valid(), "role", "unknown role")
 	c.OneOf("lang", u.Lang, niaga.EnumLang)
 	c.Require(u.OrgID > 0, "org_id", "required")

@@ -15,7 +15,7 @@ type DepositInput struct {
 	OrgID  int64  `json:"org_id" doc:"The buyer's organization (a business)."`
 	Kind   string `json:"kind" enum:"deposit_kind" doc:"deposit: money paid in; refund: money paid back."`
 	Amount int64  `json:"amount" range:"deposit"`
-	Note   string `json:"note,omitempty"`
+	Note   string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks a deposit entry's fields.
@@ -24,7 +24,7 @@ func (in *DepositInput) Validate() error {
 	c.Require(in.OrgID > 0, "org_id", "required")
 	c.OneOf("kind", in.Kind, niaga.EnumDepositKind)
 	c.InRange("amount", in.Amount, niaga.RangeDeposit)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 

@@ -18,9 +18,9 @@ type LotInput struct {
 	Commodity        string `json:"commodity" doc:"A commodity code (see listCommodities)."`
 	Grade            string `json:"grade" doc:"One of the commodity's grades."`
 	Quantity         int64  `json:"quantity" range:"quantity" doc:"In the commodity's base unit; reserve × quantity at most 10^15."`
-	Origin           string `json:"origin"`
-	WarehouseReceipt string `json:"warehouse_receipt,omitempty"`
-	DeliveryTerms    string `json:"delivery_terms"`
+	Origin           string `json:"origin" range:"short_text" doc:"Where the goods are (warehouse, district)."`
+	WarehouseReceipt string `json:"warehouse_receipt,omitempty" range:"warehouse_receipt" doc:"The warehouse receipt (resi gudang) number, if any."`
+	DeliveryTerms    string `json:"delivery_terms" range:"note"`
 	Mechanism        string `json:"mechanism" enum:"mechanism" doc:"One the market runs."`
 	Reserve          int64  `json:"reserve" range:"unit_price" doc:"Lowest price per base unit the seller accepts (the floor of a dutch clock)."`
 	Increment        int64  `json:"increment,omitempty" range:"opt_unit_price" doc:"english (required, above 0): the minimum raise per base unit."`
@@ -42,9 +42,9 @@ func (in *LotInput) Validate() error {
 	c.Require(in.MarketID > 0, "market_id", "required")
 	c.Require(in.Commodity != "", "commodity", "required")
 	c.InRange("quantity", in.Quantity, niaga.RangeQuantity)
-	c.Require(len(in.Origin) <= 200, "origin", "at most 200 characters")
-	c.Require(len(in.WarehouseReceipt) <= 100, "warehouse_receipt", "at most 100 characters")
-	c.Require(len(in.DeliveryTerms) <= 500, "delivery_terms", "at most 500 characters")
+	c.Text("origin", in.Origin, niaga.RangeShortText)
+	c.Text("warehouse_receipt", in.WarehouseReceipt, niaga.RangeWarehouseReceipt)
+	c.Text("delivery_terms", in.DeliveryTerms, niaga.RangeNote)
 	m := auction.Mechanism(in.Mechanism)
 	c.Require(m.Valid(), "mechanism", auction.EnumMechanism.Reason())
 	c.InRange("reserve", in.Reserve, niaga.RangeUnitPrice)
@@ -166,8 +166,8 @@ func (db *DB) DecideLotWith(ctx context.Context, actor *niaga.Actor, id int64, a
 	if !admit && strings.TrimSpace(reason) == "" {
 		return niaga.Lot{}, niaga.Invalid("reason", "a rejection needs a reason")
 	}
-	if len(reason) > 500 {
-		return niaga.Lot{}, niaga.Invalid("reason", "at most 500 characters")
+	if !niaga.RangeNote.Contains(int64(len(reason))) {
+		return niaga.Lot{}, niaga.Invalid("reason", niaga.RangeNote.Reason())
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var status string

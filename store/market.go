@@ -16,7 +16,7 @@ import (
 // MarketInput creates a market.
 type MarketInput struct {
 	OrganizerOrgID  int64    `json:"organizer_org_id,omitempty" doc:"The admin only: the organizer organization that runs the market; an organizer opens markets for its own."`
-	Name            string   `json:"name"`
+	Name            string   `json:"name" range:"name"`
 	Province        string   `json:"province" doc:"Province code of the market."`
 	FeeBuyerBps     int64    `json:"fee_buyer_bps" range:"fee_bps" doc:"Buyer's fee in basis points of the contract value (100 = 1 %)."`
 	FeeSellerBps    int64    `json:"fee_seller_bps" range:"fee_bps" doc:"Seller's fee in basis points of the contract value."`
@@ -29,7 +29,7 @@ type MarketInput struct {
 // Validate checks a market's fields.
 func (in *MarketInput) Validate() error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "required, at most 200 characters")
+	c.Text("name", in.Name, niaga.RangeName)
 	_, ok := niaga.ProvinceByCode(in.Province)
 	c.Require(ok, "province", "unknown province code")
 	c.InRange("fee_buyer_bps", in.FeeBuyerBps, niaga.RangeFeeBps)
@@ -122,7 +122,7 @@ func (db *DB) Markets(ctx context.Context) ([]niaga.Market, error) {
 
 // SessionInput creates an auction session.
 type SessionInput struct {
-	Title         string    `json:"title"`
+	Title         string    `json:"title" range:"name"`
 	Kind          string    `json:"kind" enum:"session_kind"`
 	DeliveryDate  string    `json:"delivery_date,omitempty" format:"date" doc:"Required for a forward session: when the goods are delivered."`
 	StartsAt      time.Time `json:"starts_at"`
@@ -135,7 +135,7 @@ type SessionInput struct {
 // Validate checks a session's fields.
 func (in *SessionInput) Validate() error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "required, at most 200 characters")
+	c.Text("title", in.Title, niaga.RangeName)
 	c.OneOf("kind", in.Kind, niaga.EnumSessionKind)
 	if in.Kind == niaga.SessionForward {
 		_, err := time.Parse("2006-01-02", in.DeliveryDate)

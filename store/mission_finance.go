@@ -17,9 +17,9 @@ func (db *DB) CreateAgreement(ctx context.Context, actor *niaga.Actor, missionID
 	ag.Title, ag.Sector, ag.DocumentRef = strings.TrimSpace(ag.Title), strings.TrimSpace(ag.Sector), strings.TrimSpace(ag.DocumentRef)
 	var c niaga.Check
 	c.OneOf("kind", ag.Kind, niaga.EnumAgreementKind)
-	c.Require(ag.Title != "" && len(ag.Title) <= 300, "title", "required, at most 300 characters")
-	c.Require(len(ag.Sector) <= 200, "sector", "at most 200 characters")
-	c.Require(len(ag.DocumentRef) <= 500, "document_ref", "at most 500 characters")
+	c.Text("title", ag.Title, niaga.RangeAgreementTitle)
+	c.Text("sector", ag.Sector, niaga.RangeShortText)
+	c.Text("document_ref", ag.DocumentRef, niaga.RangeNote)
 	_, err := time.Parse(time.DateOnly, ag.SignedOn)
 	c.Require(err == nil, "signed_on", "a date 2006-01-02")
 	c.LenInRange("parties", len(ag.Parties), niaga.RangeAgreementParties)
@@ -151,7 +151,7 @@ func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID i
 	c.Require(in.GuarantorID >= 0, "guarantor_id", "must be an id")
 	c.InRange("amount", in.Amount, niaga.RangeAmount)
 	c.InRange("tenor_months", in.TenorMonths, niaga.RangeTenorMonths)
-	c.Require(len(in.Purpose) <= 500, "purpose", "at most 500 characters")
+	c.Text("purpose", in.Purpose, niaga.RangeNote)
 	if err := c.Err(); err != nil {
 		return out, err
 	}
@@ -260,8 +260,8 @@ func (db *DB) FinancingRequest(ctx context.Context, actor *niaga.Actor, id int64
 func (db *DB) AnswerFinancing(ctx context.Context, actor *niaga.Actor, id int64, approve bool, amount int64, answer string) (niaga.FinancingRequest, error) {
 	var out niaga.FinancingRequest
 	answer = strings.TrimSpace(answer)
-	if len(answer) > 1000 {
-		return out, niaga.Invalid("answer", "at most 1000 characters")
+	if !niaga.RangeLongNote.Contains(int64(len(answer))) {
+		return out, niaga.Invalid("answer", niaga.RangeLongNote.Reason())
 	}
 	if !niaga.RangeOptAmount.Contains(amount) {
 		return out, niaga.Invalid("approved_amount", niaga.RangeOptAmount.Reason())

@@ -337,8 +337,8 @@ func (im *importer) participants(ctx context.Context) error {
 	return im.each(func(n int, row []string) error {
 		name, del := strings.Join(strings.Fields(s.get(row, "organization")), " "), s.get(row, "delegation")
 		bad := len(im.res.Errors)
-		if name == "" || len(name) > 200 {
-			im.fail(n, "organization", name, "required, at most 200 characters")
+		if name == "" || !niaga.RangeName.Contains(int64(len(name))) {
+			im.fail(n, "organization", name, niaga.RangeName.Reason())
 		}
 		prov, ok := provinceOf(del)
 		if !ok {
@@ -347,8 +347,8 @@ func (im *importer) participants(ctx context.Context) error {
 			im.fail(n, "delegation", del, "not the host or a guest province of this mission")
 		}
 		contact := s.get(row, "contact")
-		if len(contact) > 200 {
-			im.fail(n, "contact", "", "at most 200 characters")
+		if !niaga.RangeShortText.Contains(int64(len(contact))) {
+			im.fail(n, "contact", "", niaga.RangeShortText.Reason())
 		}
 		verified, ok := parseYes(s.get(row, "verified"))
 		if !ok {
@@ -480,8 +480,8 @@ func (im *importer) listings(ctx context.Context, kind string) error {
 			}
 		}
 		note := s.get(row, "note")
-		if len(note) > 500 {
-			im.fail(n, "note", "", "at most 500 characters")
+		if !niaga.RangeNote.Contains(int64(len(note))) {
+			im.fail(n, "note", "", niaga.RangeNote.Reason())
 		}
 		if len(im.res.Errors) > bad || len(im.res.Errors) > 0 {
 			return nil

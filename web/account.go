@@ -153,15 +153,15 @@ func requestToken(r *http.Request) string {
 
 // LoginInput is the body of POST /auth/login.
 type LoginInput struct {
-	Email    string `json:"email"`
-	Password string `json:"password" doc:"At most 200 characters."`
+	Email    string `json:"email" range:"credential"`
+	Password string `json:"password" range:"credential"`
 }
 
 // Validate checks the login input.
 func (in *LoginInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Email != "" && len(in.Email) <= 200, "email", "required")
-	c.Require(in.Password != "" && len(in.Password) <= 200, "password", "required")
+	c.LenInRange("email", len(in.Email), niaga.RangeCredential)
+	c.LenInRange("password", len(in.Password), niaga.RangeCredential)
 	return c.Err()
 }
 
@@ -263,13 +263,13 @@ func (s *Server) Logout(r *http.Request, w http.ResponseWriter) error {
 
 // TokenInput names a new API token.
 type TokenInput struct {
-	Name string `json:"name" doc:"What the token is for, to recognize it in listTokens (at most 100 characters)."`
+	Name string `json:"name" range:"token_name" doc:"What the token is for, to recognize it in listTokens."`
 }
 
 // Validate checks the token name.
 func (in *TokenInput) Validate() error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 100, "name", "required, at most 100 characters")
+	c.Text("name", in.Name, niaga.RangeTokenName)
 	return c.Err()
 }
 
@@ -282,14 +282,14 @@ type TokenOutput struct {
 
 // PasswordChangeInput is the body of POST /me/password.
 type PasswordChangeInput struct {
-	Current string `json:"current_password"`
+	Current string `json:"current_password" range:"credential"`
 	New     string `json:"new_password" range:"password"`
 }
 
 // Validate checks the new password.
 func (in *PasswordChangeInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Current != "" && len(in.Current) <= 200, "current_password", "required")
+	c.LenInRange("current_password", len(in.Current), niaga.RangeCredential)
 	c.LenInRange("new_password", len(in.New), niaga.RangePassword)
 	return c.Err()
 }
@@ -361,7 +361,7 @@ func TokenID(token string) int64 { return store.TokenID(auth.HashToken(token)) }
 // UserInput is the body of POST /users.
 type UserInput struct {
 	Email    string     `json:"email"`
-	Name     string     `json:"name"`
+	Name     string     `json:"name" range:"name"`
 	Password string     `json:"password" range:"password"`
 	Role     niaga.Role `json:"role"`
 	OrgID    int64      `json:"org_id" doc:"The organization the user belongs to."`
@@ -377,7 +377,7 @@ func (in *UserInput) Validate() error {
 
 // OrganizationInput is the body of POST /organizations.
 type OrganizationInput struct {
-	Name     string        `json:"name"`
+	Name     string        `json:"name" range:"name"`
 	Kind     niaga.OrgKind `json:"kind"`
 	Province string        `json:"province" doc:"Province code, e.g. 63 (see listProvinces)."`
 	Verified bool          `json:"verified"`

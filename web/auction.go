@@ -10,7 +10,7 @@ import (
 
 // DecisionInput admits or rejects a lot.
 type DecisionInput struct {
-	Reason string `json:"reason,omitempty" doc:"Why the lot is rejected (required to reject, at most 500 characters); an optional note on admission."`
+	Reason string `json:"reason,omitempty" range:"note" doc:"Why the lot is rejected (required to reject); an optional note on admission."`
 	// Guarantee sets the lot's guarantee (uang jaminan) at admission;
 	// 0 or absent keeps the default, ceil(deposit ratio × reserve × quantity).
 	Guarantee int64 `json:"guarantee,omitempty" range:"guarantee" doc:"admitLot only: the lot's guarantee in Rupiah; 0 or absent keeps the default, deposit ratio × reserve × quantity."`

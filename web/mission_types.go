@@ -12,10 +12,10 @@ import (
 // MissionInput is the body of POST /missions. Date and clock times are in
 // the host province's zone, where the venue is.
 type MissionInput struct {
-	Title             string   `json:"title" doc:"At most 200 characters."`
+	Title             string   `json:"title" range:"name"`
 	HostProvince      string   `json:"host_province" doc:"Province code of the host, where the venue is."`
 	Guests            []string `json:"guest_provinces" doc:"Province codes of the guests: one or more, distinct, other than the host."`
-	Venue             string   `json:"venue" doc:"At most 200 characters."`
+	Venue             string   `json:"venue" range:"name"`
 	AgencyID          int64    `json:"agency_id,omitempty" doc:"The admin only: the running agency (an agency of the host or a guest province)."`
 	Date              string   `json:"date" format:"date" doc:"The mission day, local to the host province."`
 	Opens             string   `json:"opens" format:"clock" doc:"Opening time, local (15:04)."`
@@ -101,7 +101,7 @@ func (in *StaffInput) Validate() error {
 type ParticipantInput struct {
 	OrgID      int64  `json:"org_id,omitempty" doc:"The running agency names the business; a business registers itself (absent or its own id)."`
 	Delegation string `json:"delegation,omitempty" doc:"Province code of the delegation (the host or a guest); the organization's own province by default."`
-	Contact    string `json:"contact,omitempty" doc:"At most 200 characters; shown only to the mission's staff and the participant."`
+	Contact    string `json:"contact,omitempty" range:"short_text" doc:"Shown only to the mission's staff and the participant."`
 	Verified   bool   `json:"verified,omitempty" doc:"The running agency only: verify at once."`
 }
 
@@ -113,7 +113,7 @@ func (in *ParticipantInput) Validate() error {
 		_, ok := niaga.ProvinceByCode(in.Delegation)
 		c.Require(ok, "delegation", "unknown province code")
 	}
-	c.Require(len(in.Contact) <= 200, "contact", "at most 200 characters")
+	c.Text("contact", in.Contact, niaga.RangeShortText)
 	return c.Err()
 }
 
@@ -188,7 +188,7 @@ type OfferInput struct {
 	Grade           string `json:"grade,omitempty" doc:"One of the commodity's grades, or empty."`
 	MonthlyCapacity int64  `json:"monthly_capacity" range:"quantity" doc:"Base units per month."`
 	Price           int64  `json:"price,omitempty" range:"opt_unit_price" doc:"Indicative price per base unit in Rupiah; 0 or absent: on request."`
-	Note            string `json:"note,omitempty"`
+	Note            string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks the figures.
@@ -197,7 +197,7 @@ func (in *OfferInput) Validate() error {
 	c.Require(in.Commodity != "", "commodity", "required")
 	c.InRange("monthly_capacity", in.MonthlyCapacity, niaga.RangeQuantity)
 	c.InRange("price", in.Price, niaga.RangeOptUnitPrice)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 
@@ -208,7 +208,7 @@ type NeedInput struct {
 	Grade         string `json:"grade,omitempty" doc:"One of the commodity's grades, or empty."`
 	Volume        int64  `json:"volume" range:"quantity" doc:"Base units."`
 	TargetPrice   int64  `json:"target_price,omitempty" range:"opt_unit_price" doc:"Target price per base unit in Rupiah; 0 or absent: open."`
-	Note          string `json:"note,omitempty"`
+	Note          string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks the figures.
@@ -217,7 +217,7 @@ func (in *NeedInput) Validate() error {
 	c.Require(in.Commodity != "", "commodity", "required")
 	c.InRange("volume", in.Volume, niaga.RangeQuantity)
 	c.InRange("target_price", in.TargetPrice, niaga.RangeOptUnitPrice)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 
@@ -234,9 +234,9 @@ type MeetingInput struct {
 	To      int64  `json:"to_participant" doc:"The invited participant's id (a mission participant, not an organization)."`
 	NeedID  int64  `json:"need_id,omitempty" doc:"The need of the suggestion the request comes from (with offer_id)."`
 	OfferID int64  `json:"offer_id,omitempty" doc:"The offer of the suggestion the request comes from (with need_id)."`
-	Message string `json:"message,omitempty" doc:"At most 1000 characters."`
+	Message string `json:"message,omitempty" range:"long_note"`
 	Virtual bool   `json:"virtual,omitempty" doc:"Meet online instead of at a table."`
-	Link    string `json:"link,omitempty" doc:"An https:// link for a virtual meeting, at most 500 characters."`
+	Link    string `json:"link,omitempty" range:"note" doc:"An https:// link for a virtual meeting."`
 }
 
 // Validate checks the request.
@@ -244,14 +244,14 @@ func (in *MeetingInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.To > 0, "to_participant", "required")
 	c.Require(in.From >= 0, "from_participant", "must be an id")
-	c.Require(len(in.Message) <= 1000, "message", "at most 1000 characters")
+	c.Text("message", in.Message, niaga.RangeLongNote)
 	return c.Err()
 }
 
 // MeetingAnswerInput accepts or declines a meeting request.
 type MeetingAnswerInput struct {
 	Accept bool   `json:"accept" doc:"true accepts, false declines."`
-	Answer string `json:"answer,omitempty" doc:"At most 1000 characters."`
+	Answer string `json:"answer,omitempty" range:"long_note"`
 }
 
 // MeetingScheduleInput configures the scheduler in local clock times.
@@ -335,7 +335,7 @@ type DealInput struct {
 	Kind      niaga.DealKind `json:"kind"`
 	Quantity  int64          `json:"quantity" range:"deal_quantity" doc:"Base units; above 0, except for an investment (0 allowed)."`
 	Value     int64          `json:"value" range:"deal_value" doc:"Whole Rupiah."`
-	Note      string         `json:"note,omitempty" doc:"At most 500 characters."`
+	Note      string         `json:"note,omitempty" range:"note"`
 }
 
 func (in *DealInput) newDeal() niaga.NewDeal {
@@ -365,41 +365,41 @@ type PublicDealOut struct {
 
 // DealReverseInput corrects a deal.
 type DealReverseInput struct {
-	Reason string `json:"reason" doc:"Why the deal is corrected (required, at most 500 characters)."`
+	Reason string `json:"reason" range:"reason" doc:"Why the deal is corrected."`
 }
 
 // Validate requires a reason.
 func (in *DealReverseInput) Validate() error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(in.Reason) != "" && len(in.Reason) <= 500, "reason", "required, at most 500 characters")
+	c.Text("reason", in.Reason, niaga.RangeReason)
 	return c.Err()
 }
 
 // DealValidationInput is a validator's check of a deal.
 type DealValidationInput struct {
 	Status string `json:"status" enum:"deal_verdict"`
-	Note   string `json:"note,omitempty" doc:"At most 500 characters."`
+	Note   string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks the status.
 func (in *DealValidationInput) Validate() error {
 	var c niaga.Check
 	c.OneOf("status", in.Status, niaga.EnumDealVerdict)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 
 // RealizationInput follows a deal up.
 type RealizationInput struct {
 	Amount int64  `json:"amount" range:"amount" doc:"Rupiah realized; the deal's realized total may not pass the bound of one deal."`
-	Note   string `json:"note,omitempty" doc:"At most 500 characters."`
+	Note   string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks the amount.
 func (in *RealizationInput) Validate() error {
 	var c niaga.Check
 	c.InRange("amount", in.Amount, niaga.RangeAmount)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 
@@ -468,10 +468,10 @@ type SummaryOut struct {
 // AgreementInput records an MoU or PKS.
 type AgreementInput struct {
 	Kind        string                 `json:"kind" enum:"agreement_kind" doc:"mou: a memorandum of understanding; pks: a cooperation agreement (perjanjian kerja sama)."`
-	Title       string                 `json:"title" doc:"At most 300 characters."`
-	Sector      string                 `json:"sector,omitempty" doc:"At most 200 characters."`
+	Title       string                 `json:"title" range:"agreement_title"`
+	Sector      string                 `json:"sector,omitempty" range:"short_text"`
 	SignedOn    string                 `json:"signed_on" format:"date" doc:"Local date of signing."`
-	DocumentRef string                 `json:"document_ref,omitempty" doc:"A reference to the signed document, at most 500 characters."`
+	DocumentRef string                 `json:"document_ref,omitempty" range:"note" doc:"A reference to the signed document."`
 	Parties     []niaga.AgreementParty `json:"parties" range:"agreement_parties" doc:"The signatories: each a registered organization (org_id) or a name."`
 }
 
@@ -481,7 +481,7 @@ type FinancingInput struct {
 	GuarantorID int64  `json:"guarantor_id,omitempty" doc:"A guarantor's organization id (e.g. Jamkrida); absent: none."`
 	Amount      int64  `json:"amount" range:"amount" doc:"Rupiah, at most the deal's value."`
 	TenorMonths int64  `json:"tenor_months" range:"tenor_months"`
-	Purpose     string `json:"purpose,omitempty" doc:"At most 500 characters."`
+	Purpose     string `json:"purpose,omitempty" range:"note"`
 }
 
 // Validate checks the request.
@@ -491,7 +491,7 @@ func (in *FinancingInput) Validate() error {
 	c.Require(in.GuarantorID >= 0, "guarantor_id", "must be an id")
 	c.InRange("amount", in.Amount, niaga.RangeAmount)
 	c.InRange("tenor_months", in.TenorMonths, niaga.RangeTenorMonths)
-	c.Require(len(in.Purpose) <= 500, "purpose", "at most 500 characters")
+	c.Text("purpose", in.Purpose, niaga.RangeNote)
 	return c.Err()
 }
 
@@ -499,13 +499,13 @@ func (in *FinancingInput) Validate() error {
 type FinancingAnswerInput struct {
 	Approve        bool   `json:"approve" doc:"true approves, false declines."`
 	ApprovedAmount int64  `json:"approved_amount,omitempty" range:"opt_amount" doc:"At most the requested amount; 0 or absent: the requested amount."`
-	Answer         string `json:"answer,omitempty" doc:"At most 1000 characters."`
+	Answer         string `json:"answer,omitempty" range:"long_note"`
 }
 
 // Validate checks the amount.
 func (in *FinancingAnswerInput) Validate() error {
 	var c niaga.Check
 	c.InRange("approved_amount", in.ApprovedAmount, niaga.RangeOptAmount)
-	c.Require(len(in.Answer) <= 1000, "answer", "at most 1000 characters")
+	c.Text("answer", in.Answer, niaga.RangeLongNote)
 	return c.Err()
 }

@@ -92,8 +92,11 @@ func (r *Route) description() string {
 	switch {
 	case r.Policy.public && r.SignedInSeesMore:
 		who = "Who may call: anyone; a signed-in caller sees more (credentials are optional)."
-	case len(r.Policy.roles) > 0:
-		who = "Who may call: the roles " + r.Policy.name + " (others are refused with 403)."
+	case len(r.Policy.roles) == 1:
+		who = "Who may call: the role " + r.Policy.name + " (others are refused with 403)."
+	case len(r.Policy.roles) > 1:
+		names := strings.Split(r.Policy.name, ",")
+		who = "Who may call: the roles " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " (others are refused with 403)."
 	case !r.Policy.public:
 		who = "Who may call: any signed-in user (what is theirs to see or do is checked inside)."
 	}
@@ -257,7 +260,7 @@ func (g *schemaGen) responses(r *Route) map[string]any {
 
 // refusals are the error codes the route can answer: those its shape
 // implies (a body or parameters can be invalid; credentials can be
-// missing or wrong; a role can be refused; an id can name nothing; a body
+// missing or wrong, on any route; a role can be refused; an id can name nothing; a body
 // can be too large or of another type; the database can be unavailable,
 // even for reading credentials) and those it declares.
 func (r *Route) refusals() []niaga.Code {
@@ -274,9 +277,9 @@ func (r *Route) refusals() []niaga.Code {
 	if body || ids || len(r.Query) > 0 || len(r.Headers) > 0 {
 		add(niaga.CodeInvalid)
 	}
-	if !r.Policy.public || r.SignedInSeesMore {
-		add(niaga.CodeUnauthorized)
-	}
+	// Credentials are checked on every route: a public one refuses a
+	// bearer token that is wrong or expired too.
+	add(niaga.CodeUnauthorized)
 	if len(r.Policy.roles) > 0 {
 		add(niaga.CodeForbidden)
 	}
@@ -500,9 +503,15 @@ func bound(s map[string]any, r niaga.Range) {
 	case "integer":
 		s["minimum"], s["maximum"] = r.Min, r.Max
 	case "string":
-		s["minLength"], s["maxLength"] = r.Min, r.Max
+		s["maxLength"] = r.Max
+		if r.Min > 0 {
+			s["minLength"] = r.Min
+		}
 	case "array":
-		s["minItems"], s["maxItems"] = r.Min, r.Max
+		s["maxItems"] = r.Max
+		if r.Min > 0 {
+			s["minItems"] = r.Min
+		}
 	default:
 		panic("openapi: range " + r.Name + " on a value without bounds")
 	}
