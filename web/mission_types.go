@@ -56,7 +56,7 @@ func (in *MissionInput) mission() (niaga.Mission, error) {
 // MissionOut is a mission with its figures and local times.
 type MissionOut struct {
 	niaga.MissionInfo
-	Zone          string `json:"zone"` // WIB, WITA or WIT
+	Zone          string `json:"zone" enum:"zone" doc:"The host province's zone, in which the local times are."`
 	TZ            string `json:"tz"`
 	DateLocal     string `json:"date_local"`
 	OpensLocal    string `json:"opens_local"` // e.g. "11:00 WITA"
@@ -323,7 +323,7 @@ type AgendaOut struct {
 	Title       string            `json:"title"`
 	Venue       string            `json:"venue"`
 	Date        string            `json:"date"`
-	Zone        string            `json:"zone"`
+	Zone        string            `json:"zone" enum:"zone"`
 	Items       []AgendaItemOut   `json:"items"`
 }
 
@@ -438,7 +438,7 @@ type SummaryOut struct {
 	HostProvince   string              `json:"host_province"`
 	Guests         []string            `json:"guest_provinces"`
 	Venue          string              `json:"venue"`
-	Zone           string              `json:"zone"` // WIB, WITA or WIT
+	Zone           string              `json:"zone" enum:"zone" doc:"The host province's zone, in which the local times are."`
 	TZ             string              `json:"tz"`
 	DateLocal      string              `json:"date_local"`
 	OpensAt        time.Time           `json:"opens_at"`

@@ -47,7 +47,7 @@ func period(c *Call) (report.Period, error) {
 }
 
 // reportDownloads are the formats every report downloads in.
-var reportDownloads = []string{"csv", "xlsx", "pdf"}
+var reportDownloads = export.EnumFormat.Values
 
 // download writes a document as an attachment in format; a CSV holds one
 // table (the "table" query parameter, by default the first).
