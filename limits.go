@@ -137,8 +137,8 @@ var (
 	RangeAgreementParties = Range{Name: "agreement_parties", Min: 2, Max: 20, Says: "two to twenty parties"}
 	// RangePassword is a new password's length in bytes.
 	RangePassword = Range{Name: "password", Min: 10, Max: 200, Says: "at least 10 characters"}
-	// RangeMinScore is the lowest matchmaking score asked for.
-	RangeMinScore = Range{Name: "min_score", Min: 0, Max: 100, Says: "between 0 and 100"}
+	// RangeScore is a matchmaking score (and the lowest one asked for).
+	RangeScore = Range{Name: "score", Min: 0, Max: 100, Says: "between 0 and 100"}
 	// RangePerNeed is how many suggestions per need are asked for (0 = all).
 	RangePerNeed = Range{Name: "per_need", Min: 0, Max: 1000, Says: "between 0 and 1000"}
 	// RangeIdempotencyKey is the length of an Idempotency-Key.
@@ -174,7 +174,7 @@ func init() {
 		RangeGuarantee, RangeContractValue, RangeSignedDealValue, RangeSignedDealQuantity,
 		RangeFeeBps, RangeDepositRatioBps, RangeMarketMechanisms, RangeSoftCloseSeconds, RangeMaxExtensions, RangeSessionMarkets,
 		RangeDutchTickMs, RangeRequestTTLMinutes, RangeSlotMinutes, RangeTables, RangeScheduleBreaks, RangeUnavailability,
-		RangeTenorMonths, RangeAgreementParties, RangePassword, RangeMinScore, RangePerNeed, RangeMatchLimit, RangeIdempotencyKey,
+		RangeTenorMonths, RangeAgreementParties, RangePassword, RangeScore, RangePerNeed, RangeMatchLimit, RangeIdempotencyKey,
 		RangeNote, RangeLongNote, RangeShortText, RangeName, RangeAgreementTitle, RangeReason, RangeTokenName, RangeWarehouseReceipt, RangeCredential} {
 		if _, dup := ranges[r.Name]; dup {
 			panic("niaga: duplicate range " + r.Name)

@@ -117,8 +117,8 @@ func matchOptions(c *Call) (store.MatchOptions, error) {
 		return opt, err
 	}
 	ms, err := c.QueryInt("min_score", 0)
-	if err != nil || !niaga.RangeMinScore.Contains(ms) {
-		return opt, niaga.Invalid("min_score", niaga.RangeMinScore.Reason())
+	if err != nil || !niaga.RangeScore.Contains(ms) {
+		return opt, niaga.Invalid("min_score", niaga.RangeScore.Reason())
 	}
 	pn, err := c.QueryInt("per_need", 0)
 	if err != nil || !niaga.RangePerNeed.Contains(pn) {

@@ -107,7 +107,7 @@ func missionMeetingRoutes() []endpoint {
 			Errors: []niaga.Code{niaga.CodeForbidden},
 			Query: []Param{
 				{Name: "participant", Kind: IntegerParam, Doc: "Only the suggestions of this participant (staff; 0 or absent: all)."},
-				{Name: "min_score", Kind: IntegerParam, Range: "min_score", Doc: "The lowest score (0–100) of a suggestion."},
+				{Name: "min_score", Kind: IntegerParam, Range: "score", Doc: "The lowest score of a suggestion."},
 				{Name: "per_need", Kind: IntegerParam, Range: "per_need", Doc: "At most this many suggestions per need (0 or absent: all)."},
 				{Name: "limit", Kind: IntegerParam, Range: "match_limit", Doc: "At most this many suggestions (default 200)."},
 			}},

@@ -300,8 +300,8 @@ type SlotSheet struct {
 // MeetingScheduleOut is the stored schedule as table sheets.
 type MeetingScheduleOut struct {
 	MissionID   int64                  `json:"mission_id"`
-	SlotMinutes int                    `json:"slot_minutes"`
-	Tables      int                    `json:"tables"`
+	SlotMinutes int                    `json:"slot_minutes" doc:"The last run's slot length (0 before any run)."`
+	Tables      int                    `json:"tables" range:"tables"`
 	RunAt       *time.Time             `json:"run_at,omitempty"`
 	Scheduled   int                    `json:"scheduled"`
 	Slots       []SlotSheet            `json:"slots"`
