@@ -36,7 +36,7 @@ const uploadField = "file"
 // row with its number and column; nothing was written.
 type ImportProblem struct {
 	Problem
-	Rows []store.ImportRowError `json:"rows"`
+	Rows []store.ImportRowError `json:"rows" doc:"Every wrong row of the file with its column and reason."`
 }
 
 // importRows reads a CSV or XLSX upload and imports it in one transaction.
