@@ -85,6 +85,9 @@ const (
 // VerificationStates lists every state.
 var VerificationStates = []VerificationState{VerificationUnverified, VerificationPending, VerificationVerified, VerificationRefused}
 
+// EnumVerificationState is the verification states.
+var EnumVerificationState = NewEnum("verification_state", VerificationStates...)
+
 // DocumentKind is what a document proves.
 type DocumentKind string
 
@@ -97,6 +100,9 @@ const (
 
 // DocumentKinds lists every kind.
 var DocumentKinds = []DocumentKind{DocIdentity, DocBusiness}
+
+// EnumDocumentKind is the document kinds.
+var EnumDocumentKind = NewEnum("document_kind", DocumentKinds...)
 
 // Valid reports whether k is a known kind.
 func (k DocumentKind) Valid() bool { return k == DocIdentity || k == DocBusiness }

@@ -98,3 +98,9 @@ func (c *Check) Err() error {
 
 // CodeUnsupportedMedia is a request body in a content type the operation does not take.
 const CodeUnsupportedMedia Code = "unsupported_media_type"
+
+// EnumCode is every error code (fields of type Code take it): a problem
+// document carries no other.
+var EnumCode = NewEnum("code", CodeInvalid, CodeUnauthorized, CodeForbidden, CodeNotFound, CodeConflict, CodeTooLarge,
+	CodeUnsupportedMedia, CodeRateLimited, CodeUnavailable, CodeInsufficientDeposit, CodeAuctionClosed, CodeAuctionNotOpen,
+	CodeBidTooLow, CodeOwnLot, CodeNotVerified, CodeMissionNotOpen, CodeImportRejected, CodeRequestExpired, CodeInternal)

@@ -26,10 +26,12 @@ const (
 	MissionClosed  MissionStatus = "closed"
 )
 
+// EnumMissionStatus is the mission statuses (fields of type MissionStatus
+// take it).
+var EnumMissionStatus = NewEnum("mission_status", MissionPlanned, MissionOpen, MissionClosed)
+
 // Valid reports whether s is a known status.
-func (s MissionStatus) Valid() bool {
-	return s == MissionPlanned || s == MissionOpen || s == MissionClosed
-}
+func (s MissionStatus) Valid() bool { return EnumMissionStatus.Has(string(s)) }
 
 // CanMoveTo reports whether a mission may go from s to next: only forward,
 // one step at a time (a closed mission never reopens, so its totals stay put).
@@ -44,17 +46,17 @@ func (s MissionStatus) CanMoveTo(next MissionStatus) bool {
 type Mission struct {
 	ID           int64         `json:"id"`
 	Title        string        `json:"title"`
-	HostProvince string        `json:"host_province"`
-	Guests       []string      `json:"guest_provinces"`
+	HostProvince string        `json:"host_province" doc:"Province code of the host, where the venue is."`
+	Guests       []string      `json:"guest_provinces" doc:"Province codes of the guest delegations."`
 	Venue        string        `json:"venue"`
 	AgencyID     int64         `json:"agency_id"`
 	Opens        time.Time     `json:"opens_at"`
 	Closes       time.Time     `json:"closes_at"`
-	TargetValue  int64         `json:"target_value"`
+	TargetValue  int64         `json:"target_value" range:"target_value" doc:"Target deal value in Rupiah (0 = none)."`
 	Status       MissionStatus `json:"status"`
 	// RequestTTLMinutes is how long a meeting request waits for an answer
 	// before it expires (never past the closing time).
-	RequestTTLMinutes int64     `json:"request_ttl_minutes"`
+	RequestTTLMinutes int64     `json:"request_ttl_minutes" range:"request_ttl_minutes"`
 	CreatedAt         time.Time `json:"created_at"`
 }
 
@@ -85,6 +87,13 @@ func (m *Mission) Location() *time.Location {
 // LocalDate is the mission day in the venue's zone, e.g. "2022-04-13".
 func (m *Mission) LocalDate() string { return m.Opens.In(m.Location()).Format(time.DateOnly) }
 
+// ClockLayout is a local clock time as inputs give it ("09:30", "9:30");
+// ClockPattern is the same as a regular expression (for the API document).
+const (
+	ClockLayout  = "15:04"
+	ClockPattern = `^([01]?[0-9]|2[0-3]):[0-5][0-9]$`
+)
+
 // ParseLocal reads a local date ("2006-01-02") and clock ("15:04") in a
 // province's zone and returns the instant.
 func ParseLocal(province, date, clock string) (time.Time, error) {
@@ -92,7 +101,7 @@ func ParseLocal(province, date, clock string) (time.Time, error) {
 	if !ok {
 		return time.Time{}, Invalid("province", "unknown province code")
 	}
-	t, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(date)+" "+strings.TrimSpace(clock), p.Location())
+	t, err := time.ParseInLocation(time.DateOnly+" "+ClockLayout, strings.TrimSpace(date)+" "+strings.TrimSpace(clock), p.Location())
 	if err != nil {
 		return time.Time{}, Invalid("time", "want a date 2006-01-02 and a clock time 15:04")
 	}
@@ -108,10 +117,10 @@ type Participant struct {
 	MissionID  int64  `json:"mission_id"`
 	OrgID      int64  `json:"org_id"`
 	OrgName    string `json:"org_name"`
-	OrgKind    string `json:"org_kind"`
-	Delegation string `json:"delegation"` // province code
-	Contact    string `json:"contact,omitempty"`
-	Status     string `json:"status"` // pending, approved or refused
+	OrgKind    string `json:"org_kind" enum:"org_kind"`
+	Delegation string `json:"delegation" doc:"Province code of the delegation the participant comes with."`
+	Contact    string `json:"contact,omitempty" doc:"Shown only to the mission's staff and the participant itself."`
+	Status     string `json:"status" enum:"participant_status"`
 	Verified   bool   `json:"verified"`
 }
 
@@ -124,6 +133,13 @@ const (
 	ParticipantRefused  = "refused"
 )
 
+// EnumParticipantStatus is where a participation stands; a decision on
+// one (EnumParticipantDecision) is one of the last two.
+var (
+	EnumParticipantStatus   = NewEnum("participant_status", ParticipantPending, ParticipantApproved, ParticipantRefused)
+	EnumParticipantDecision = NewEnum("participant_decision", ParticipantApproved, ParticipantRefused)
+)
+
 // MissionOffer is what a participant sells: capacity per month in the
 // commodity's base unit and an indicative price per base unit (0 = on request).
 type MissionOffer struct {
@@ -132,8 +148,8 @@ type MissionOffer struct {
 	ParticipantID   int64  `json:"participant_id"`
 	Commodity       string `json:"commodity"`
 	Grade           string `json:"grade"`
-	MonthlyCapacity int64  `json:"monthly_capacity"`
-	Price           int64  `json:"price"`
+	MonthlyCapacity int64  `json:"monthly_capacity" range:"quantity" doc:"Base units per month."`
+	Price           int64  `json:"price" range:"opt_unit_price" doc:"Indicative price per base unit in Rupiah; 0 = on request."`
 	Note            string `json:"note"`
 }
 
@@ -145,8 +161,8 @@ type MissionNeed struct {
 	ParticipantID int64  `json:"participant_id"`
 	Commodity     string `json:"commodity"`
 	Grade         string `json:"grade"`
-	Volume        int64  `json:"volume"`
-	TargetPrice   int64  `json:"target_price"`
+	Volume        int64  `json:"volume" range:"quantity" doc:"Base units."`
+	TargetPrice   int64  `json:"target_price" range:"opt_unit_price" doc:"Target price per base unit in Rupiah; 0 = open."`
 	Note          string `json:"note"`
 }
 
@@ -165,15 +181,11 @@ const (
 // DealKinds lists the kinds in a stable order.
 var DealKinds = []DealKind{DealPurchase, DealContract, DealCommitment, DealInvestment}
 
+// EnumDealKind is the deal kinds (fields of type DealKind take it).
+var EnumDealKind = NewEnum("deal_kind", DealKinds...)
+
 // Valid reports whether k is a known kind.
-func (k DealKind) Valid() bool {
-	for _, x := range DealKinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func (k DealKind) Valid() bool { return EnumDealKind.Has(string(k)) }
 
 // Validation states of a deal.
 const (
@@ -182,31 +194,38 @@ const (
 	DealDisputed  = "disputed"
 )
 
+// EnumDealValidation is where a deal's validation stands; a validator's
+// verdict (EnumDealVerdict) is one of the last two.
+var (
+	EnumDealValidation = NewEnum("deal_validation", DealPending, DealValidated, DealDisputed)
+	EnumDealVerdict    = NewEnum("deal_verdict", DealValidated, DealDisputed)
+)
+
 // Deal is one entry of a mission's deal ledger (transaksi). Entries are never
 // edited: a wrong deal is corrected by a reversing entry (Reverses set,
 // quantity and value negated), so every total is a plain sum of entries.
 type Deal struct {
 	ID             int64     `json:"id"`
 	MissionID      int64     `json:"mission_id"`
-	SellerID       int64     `json:"seller_id"` // participant ids
-	BuyerID        int64     `json:"buyer_id"`
+	SellerID       int64     `json:"seller_id" doc:"The selling mission participant's id (a participant id, not an organization id); for an investment, the business invested in."`
+	BuyerID        int64     `json:"buyer_id" doc:"The buying mission participant's id; for an investment, the investor."`
 	SellerName     string    `json:"seller_name"`
 	BuyerName      string    `json:"buyer_name"`
-	SellerProvince string    `json:"seller_province"` // delegations when recorded
+	SellerProvince string    `json:"seller_province" doc:"The parties' delegations when the deal was recorded."`
 	BuyerProvince  string    `json:"buyer_province"`
 	Commodity      string    `json:"commodity"`
 	Kind           DealKind  `json:"kind"`
-	Quantity       int64     `json:"quantity"` // base units
-	Value          int64     `json:"value"`    // whole Rupiah
+	Quantity       int64     `json:"quantity" range:"signed_deal_quantity" doc:"Base units; negative on a reversing entry."`
+	Value          int64     `json:"value" range:"signed_deal_value" doc:"Whole Rupiah; negative on a reversing entry."`
 	Note           string    `json:"note"`
 	Reverses       int64     `json:"reverses,omitempty"`    // id of the deal this entry reverses
 	ReversedBy     int64     `json:"reversed_by,omitempty"` // id of the entry that reversed this deal
 	Reason         string    `json:"reason,omitempty"`
-	Validation     string    `json:"validation"`
+	Validation     string    `json:"validation" enum:"deal_validation"`
 	ValidatedBy    int64     `json:"validated_by,omitempty"`
 	ValidatedAt    time.Time `json:"validated_at,omitzero"`
 	ValidationNote string    `json:"validation_note,omitempty"`
-	Realized       int64     `json:"realized"` // sum of follow-up realizations
+	Realized       int64     `json:"realized" range:"opt_amount" doc:"Sum of the follow-up realizations in Rupiah."`
 	RecordedBy     int64     `json:"recorded_by"`
 	RecordedOrg    int64     `json:"recorded_org"`
 	RecordedAt     time.Time `json:"recorded_at"`
@@ -218,23 +237,26 @@ const (
 	AgreementPKS = "pks"
 )
 
+// EnumAgreementKind is the agreement kinds.
+var EnumAgreementKind = NewEnum("agreement_kind", AgreementMoU, AgreementPKS)
+
 // AgreementParty is one signatory: a registered organization or, for
 // parties not on the platform (a governor, an association), a name.
 type AgreementParty struct {
-	OrgID int64  `json:"org_id,omitempty"`
-	Name  string `json:"name"`
+	OrgID int64  `json:"org_id,omitempty" doc:"A registered organization's id; or give its name."`
+	Name  string `json:"name" doc:"The party's name (an organization's is filled in from its id)."`
 }
 
 // Agreement is an MoU or PKS signed at a mission.
 type Agreement struct {
 	ID          int64            `json:"id"`
 	MissionID   int64            `json:"mission_id"`
-	Kind        string           `json:"kind"`
+	Kind        string           `json:"kind" enum:"agreement_kind" doc:"mou: a memorandum of understanding; pks: a cooperation agreement (perjanjian kerja sama)."`
 	Title       string           `json:"title"`
 	Sector      string           `json:"sector"`
-	SignedOn    string           `json:"signed_on"` // local date 2006-01-02
+	SignedOn    string           `json:"signed_on" format:"date" doc:"Local date of signing."`
 	DocumentRef string           `json:"document_ref"`
-	Parties     []AgreementParty `json:"parties"`
+	Parties     []AgreementParty `json:"parties" range:"agreement_parties"`
 	CreatedAt   time.Time        `json:"created_at"`
 }
 
@@ -250,6 +272,10 @@ const (
 	FinancingWithdrawn FinancingStatus = "withdrawn"
 )
 
+// EnumFinancingStatus is the financing statuses (fields of type
+// FinancingStatus take it).
+var EnumFinancingStatus = NewEnum("financing_status", FinancingRequested, FinancingApproved, FinancingDeclined, FinancingWithdrawn)
+
 // FinancingRequest asks a bank to finance a deal, optionally backed by a
 // guarantor (Jamkrida). Only the addressed bank answers it.
 type FinancingRequest struct {
@@ -260,11 +286,11 @@ type FinancingRequest struct {
 	BankName       string          `json:"bank_name"`
 	GuarantorID    int64           `json:"guarantor_id,omitempty"`
 	GuarantorName  string          `json:"guarantor_name,omitempty"`
-	Amount         int64           `json:"amount"`
-	TenorMonths    int64           `json:"tenor_months"`
+	Amount         int64           `json:"amount" range:"amount"`
+	TenorMonths    int64           `json:"tenor_months" range:"tenor_months"`
 	Purpose        string          `json:"purpose"`
 	Status         FinancingStatus `json:"status"`
-	ApprovedAmount int64           `json:"approved_amount"`
+	ApprovedAmount int64           `json:"approved_amount" range:"opt_amount"`
 	Answer         string          `json:"answer"`
 	RequestedBy    int64           `json:"requested_by"`
 	RequestedOrg   int64           `json:"requested_org"`

@@ -26,15 +26,11 @@ const (
 // Roles lists every role in a stable order (used by the authorization matrix).
 var Roles = []Role{RoleAdmin, RoleAgency, RoleOrganizer, RoleBusiness, RoleBank, RolePublic}
 
+// EnumRole is the roles as an enum (fields of type Role take it).
+var EnumRole = NewEnum("role", Roles...)
+
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	for _, x := range Roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Valid() bool { return EnumRole.Has(string(r)) }
 
 // OrgKind is the kind of an organization.
 type OrgKind string
@@ -51,22 +47,23 @@ const (
 // OrgKinds lists every organization kind.
 var OrgKinds = []OrgKind{OrgAgency, OrgOrganizer, OrgBusiness, OrgBank, OrgGuarantor}
 
+// EnumOrgKind is the organization kinds as an enum (fields of type
+// OrgKind take it).
+var EnumOrgKind = NewEnum("org_kind", OrgKinds...)
+
 // Valid reports whether k is a known kind.
-func (k OrgKind) Valid() bool {
-	for _, x := range OrgKinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+func (k OrgKind) Valid() bool { return EnumOrgKind.Has(string(k)) }
+
+// EnumLang is the languages a user reads the platform in, the default
+// first: Bahasa Indonesia and English.
+var EnumLang = NewEnum("lang", "id", "en")
 
 // Organization is an agency, auction organizer, business, bank or guarantor.
 type Organization struct {
 	ID       int64   `json:"id"`
 	Name     string  `json:"name"`
 	Kind     OrgKind `json:"kind"`
-	Province string  `json:"province"` // province code, e.g. "63"
+	Province string  `json:"province" doc:"Province code (BPS), e.g. 63 for Kalimantan Selatan; see listProvinces."` // province code, e.g. "63"
 	Verified bool    `json:"verified"`
 	Created  int64   `json:"created_at"` // unix seconds
 }
@@ -86,7 +83,7 @@ type User struct {
 	Name   string `json:"name"`
 	Role   Role   `json:"role"`
 	OrgID  int64  `json:"org_id"`
-	Lang   string `json:"lang"` // "id" or "en"
+	Lang   string `json:"lang" enum:"lang"` // "id" or "en"
 	Active bool   `json:"active"`
 }
 

@@ -21,6 +21,9 @@ const (
 var NotificationKinds = []NotificationKind{NotifyOutbid, NotifyWon, NotifyLost, NotifyDepositCredited,
 	NotifyVerificationDecided, NotifyMeetingRequested, NotifyMeetingAnswered, NotifyDealValidated}
 
+// EnumNotificationKind is the notification kinds.
+var EnumNotificationKind = NewEnum("notification_kind", NotificationKinds...)
+
 // Valid reports whether k is a known kind.
 func (k NotificationKind) Valid() bool {
 	for _, x := range NotificationKinds {

@@ -17,13 +17,17 @@ type Province struct {
 	Code   string `json:"code"`
 	Name   string `json:"name"`
 	Island string `json:"island_group"`
-	TZ     string `json:"tz"`      // IANA zone, e.g. Asia/Makassar
-	Zone   string `json:"tz_abbr"` // WIB, WITA or WIT
+	TZ     string `json:"tz" doc:"IANA zone, e.g. Asia/Makassar."`
+	Zone   string `json:"tz_abbr" enum:"zone"`
 	loc    *time.Location
 }
 
 // Location returns the province's time zone.
 func (p Province) Location() *time.Location { return p.loc }
+
+// EnumZone is Indonesia's three time zones: western, central and eastern
+// (every province's zone is one of them).
+var EnumZone = NewEnum("zone", "WIB", "WITA", "WIT")
 
 var provinces, provinceByCode = mustLoadProvinces()
 
@@ -40,6 +44,9 @@ func mustLoadProvinces() ([]Province, map[string]Province) {
 			panic(fmt.Sprintf("provinces.csv: %s: %v", r[0], err))
 		}
 		p := Province{Code: r[0], Name: r[1], Island: r[2], TZ: r[3], Zone: r[4], loc: loc}
+		if !EnumZone.Has(p.Zone) {
+			panic(fmt.Sprintf("provinces.csv: %s: unknown zone %q", r[0], p.Zone))
+		}
 		list = append(list, p)
 		byCode[p.Code] = p
 	}

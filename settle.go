@@ -1,5 +1,7 @@
 package niaga
 
+import "slices"
+
 // ContractParty is a part an actor can play in a contract.
 type ContractParty uint8
 
@@ -65,6 +67,20 @@ var settleRules = []SettleRule{
 	{ContractDelivered, ContractDisputed, []ContractParty{PartyOrganizer, PartyBuyer, PartySeller}},
 	{ContractDisputed, ContractCompleted, []ContractParty{PartyOrganizer}},
 	{ContractDisputed, ContractCancelled, []ContractParty{PartyOrganizer}},
+}
+
+// EnumSettleStep is the statuses a settlement step may move a contract
+// to: the targets of the rules, in their order.
+var EnumSettleStep = NewEnum("settle_step", settleSteps()...)
+
+func settleSteps() []string {
+	var out []string
+	for _, r := range settleRules {
+		if !slices.Contains(out, r.To) {
+			out = append(out, r.To)
+		}
+	}
+	return out
 }
 
 // SettleRules returns the settlement state machine, a copy in a fixed order.

@@ -10,11 +10,14 @@ import "time"
 // max_price (a proxy maximum); sealed takes price; dutch takes nothing (the
 // server's clock sets the price); call takes side, quantity and price (limit).
 type BidInput struct {
-	Price    int64  `json:"price,omitempty" range:"opt_unit_price"`
-	MaxPrice int64  `json:"max_price,omitempty" range:"opt_unit_price"`
-	Quantity int64  `json:"quantity,omitempty" range:"opt_quantity"`
-	Side     string `json:"side,omitempty"`
+	Price    int64  `json:"price,omitempty" range:"opt_unit_price" doc:"Price per base unit. english: a bid at this price (give price, max_price or both); sealed_first and sealed_second: the one sealed price (a new bid revises it); call: the order's limit price (required); dutch: ignored."`
+	MaxPrice int64  `json:"max_price,omitempty" range:"opt_unit_price" doc:"english only: a proxy maximum per base unit; the server bids for you up to it. Refused on sealed lots; ignored by dutch and call."`
+	Quantity int64  `json:"quantity,omitempty" range:"opt_quantity" doc:"call only: the order's quantity in base units (required). Other mechanisms bid for the whole lot."`
+	Side     string `json:"side,omitempty" enum:"bid_side" doc:"call only: buy (the default) or sell."`
 }
+
+// EnumBidSide is the sides of a call-market order.
+var EnumBidSide = NewEnum("bid_side", "buy", "sell")
 
 // Validate checks the ranges of a bid's numbers.
 func (in *BidInput) Validate() error {
@@ -22,7 +25,9 @@ func (in *BidInput) Validate() error {
 	c.InRange("price", in.Price, RangeOptUnitPrice)
 	c.InRange("max_price", in.MaxPrice, RangeOptUnitPrice)
 	c.InRange("quantity", in.Quantity, RangeOptQuantity)
-	c.Require(in.Side == "" || in.Side == "buy" || in.Side == "sell", "side", "must be buy or sell")
+	if in.Side != "" {
+		c.OneOf("side", in.Side, EnumBidSide)
+	}
 	return c.Err()
 }
 
@@ -30,15 +35,15 @@ func (in *BidInput) Validate() error {
 type BidResult struct {
 	BidID      int64     `json:"bid_id"`
 	LotID      int64     `json:"lot_id"`
-	Mechanism  string    `json:"mechanism"`
-	Price      int64     `json:"price"`              // visible price after the bid (own price for sealed and call)
-	Leading    bool      `json:"leading"`            // english: the bidder leads; dutch: won
-	MinNext    int64     `json:"min_next,omitempty"` // english
-	EndsAt     time.Time `json:"ends_at"`
-	Extended   bool      `json:"extended"`
-	ContractID int64     `json:"contract_id,omitempty"` // dutch: the contract the accept made
-	At         time.Time `json:"at"`
-	Replayed   bool      `json:"replayed,omitempty"` // an idempotent retry returned the first result
+	Mechanism  string    `json:"mechanism" enum:"mechanism"`
+	Price      int64     `json:"price" range:"opt_unit_price" doc:"The visible price after the bid: english the current price, dutch the accepted clock price; sealed and call your own price."`
+	Leading    bool      `json:"leading" doc:"english: you lead; dutch: you won the lot."`
+	MinNext    int64     `json:"min_next,omitempty" doc:"english: the lowest price the next bid may offer."`
+	EndsAt     time.Time `json:"ends_at" doc:"When bidding ends (moved by a soft-close extension)."`
+	Extended   bool      `json:"extended" doc:"english: this bid extended the lot (soft close)."`
+	ContractID int64     `json:"contract_id,omitempty" doc:"dutch: the contract the accept made."`
+	At         time.Time `json:"at" doc:"The server's receipt time, which decides deadlines and the dutch price."`
+	Replayed   bool      `json:"replayed,omitempty" doc:"A retry with the same Idempotency-Key returned the first result."`
 }
 
 // NewDeal is the input of RecordDeal. Seller and buyer are participant ids.
@@ -66,8 +71,8 @@ func (in *NewDeal) Validate() error {
 		c.InRange("quantity", in.Quantity, RangeQuantity)
 	}
 	c.InRange("value", in.Value, RangeDealValue)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
-	c.Require(len(in.IdempotencyKey) <= 200, "Idempotency-Key", "at most 200 characters")
+	c.Text("note", in.Note, RangeNote)
+	c.LenInRange("Idempotency-Key", len(in.IdempotencyKey), RangeIdempotencyKey)
 	return c.Err()
 }
 
@@ -132,6 +137,10 @@ const (
 
 // MeetingStatuses lists every status in lifecycle order.
 var MeetingStatuses = []MeetingStatus{MeetingPending, MeetingAccepted, MeetingDeclined, MeetingExpired, MeetingCancelled}
+
+// EnumMeetingStatus is the meeting request statuses (fields of type
+// MeetingStatus take it).
+var EnumMeetingStatus = NewEnum("meeting_status", MeetingStatuses...)
 
 // Valid reports whether s is a known status.
 func (s MeetingStatus) Valid() bool {

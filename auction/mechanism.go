@@ -3,6 +3,8 @@ package auction
 import (
 	"strconv"
 	"strings"
+
+	"niaga"
 )
 
 // Mechanism names an auction mechanism as stored and sent over the API.
@@ -21,6 +23,10 @@ const (
 func Mechanisms() []Mechanism {
 	return []Mechanism{English, SealedFirst, SealedSecond, Dutch, Call}
 }
+
+// EnumMechanism is the mechanisms as an enum (fields of type Mechanism
+// take it; string fields name it, `enum:"mechanism"`).
+var EnumMechanism = niaga.NewEnum("mechanism", Mechanisms()...)
 
 // Valid reports whether m is one of the five mechanisms.
 func (m Mechanism) Valid() bool {

@@ -107,14 +107,14 @@ type Explanation struct {
 type Candidate struct {
 	NeedID           int64       `json:"need_id"`
 	OfferID          int64       `json:"offer_id"`
-	Buyer            int64       `json:"buyer"`
-	Seller           int64       `json:"seller"`
+	Buyer            int64       `json:"buyer" doc:"The participant id of the need's owner."`
+	Seller           int64       `json:"seller" doc:"The participant id of the offer's owner."`
 	BuyerDelegation  string      `json:"buyer_delegation"`
 	SellerDelegation string      `json:"seller_delegation"`
-	Score            int         `json:"score"` // 0..100
-	GradeScore       int         `json:"grade_score"`
-	VolumeScore      int         `json:"volume_score"`
-	PriceScore       int         `json:"price_score"`
+	Score            int         `json:"score" range:"score" doc:"The weighted mean of the three scores below."`
+	GradeScore       int         `json:"grade_score" range:"score"`
+	VolumeScore      int         `json:"volume_score" range:"score"`
+	PriceScore       int         `json:"price_score" range:"score"`
 	Explanation      Explanation `json:"explanation"`
 }
 

@@ -15,8 +15,8 @@ import (
 // CreateOrganization adds an organization.
 func (db *DB) CreateOrganization(ctx context.Context, actor *niaga.Actor, o *niaga.Organization) error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(o.Name) != "" && len(o.Name) <= 200, "name", "required, at most 200 characters")
-	c.Require(o.Kind.Valid(), "kind", "must be one of agency, organizer, business, bank, guarantor")
+	c.Text("name", o.Name, niaga.RangeName)
+	c.OneOf("kind", string(o.Kind), niaga.EnumOrgKind)
 	_, ok := niaga.ProvinceByCode(o.Province)
 	c.Require(ok, "province", "unknown province code")
 	if err := c.Err(); err != nil {
@@ -116,9 +116,9 @@ func (u *NewUser) check() error {
 	}
 	var c niaga.Check
 	c.Require(strings.Contains(u.Email, "@") && len(u.Email) <= 200 && !strings.ContainsAny(u.Email, " \r\n<>,"), "email", "must be an email address")
-	c.Require(strings.TrimSpace(u.Name) != "" && len(u.Name) <= 200, "name", "required, at most 200 characters")
+	c.Text("name", u.Name, niaga.RangeName)
 	c.Require(u.Role.Valid(), "role", "unknown role")
-	c.Require(u.Lang == "id" || u.Lang == "en", "lang", "must be id or en")
+	c.OneOf("lang", u.Lang, niaga.EnumLang)
 	c.Require(u.OrgID > 0, "org_id", "required")
 	return c.Err()
 }
@@ -322,10 +322,19 @@ func (db *DB) LoginSucceeded(ctx context.Context, email, source string) error {
 type Token struct {
 	Hash      string
 	UserID    int64
-	Kind      string // session or api
+	Kind      string // TokenSession or TokenAPI
 	Name      string
 	ExpiresAt time.Time
 }
+
+// Token kinds: a sign-in's session, or an API token made by its user.
+const (
+	TokenSession = "session"
+	TokenAPI     = "api"
+)
+
+// EnumTokenKind is the token kinds.
+var EnumTokenKind = niaga.NewEnum("token_kind", TokenSession, TokenAPI)
 
 // CreateToken stores a token hash for a user.
 func (db *DB) CreateToken(ctx context.Context, t Token) error {
@@ -353,7 +362,7 @@ func TokenID(hash string) int64 {
 // TokenInfo describes a stored token to its owner, never the secret.
 type TokenInfo struct {
 	ID        int64     `json:"id"`
-	Kind      string    `json:"kind"` // session or api
+	Kind      string    `json:"kind" enum:"token_kind" doc:"session: a sign-in (cookie or login token); api: an API token."`
 	Name      string    `json:"name"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`

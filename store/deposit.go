@@ -12,19 +12,19 @@ import (
 // DepositInput records money a buyer deposits with, or gets back from, the
 // organizer of a market.
 type DepositInput struct {
-	OrgID  int64  `json:"org_id"`
-	Kind   string `json:"kind"` // deposit or refund
+	OrgID  int64  `json:"org_id" doc:"The buyer's organization (a business)."`
+	Kind   string `json:"kind" enum:"deposit_kind" doc:"deposit: money paid in; refund: money paid back."`
 	Amount int64  `json:"amount" range:"deposit"`
-	Note   string `json:"note,omitempty"`
+	Note   string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks a deposit entry's fields.
 func (in *DepositInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.OrgID > 0, "org_id", "required")
-	c.Require(in.Kind == "deposit" || in.Kind == "refund", "kind", "must be deposit or refund")
+	c.OneOf("kind", in.Kind, niaga.EnumDepositKind)
 	c.InRange("amount", in.Amount, niaga.RangeDeposit)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 

@@ -13,20 +13,20 @@ import (
 
 // LotInput is a seller's lot submission.
 type LotInput struct {
-	SessionID        int64  `json:"session_id"`
+	SessionID        int64  `json:"session_id" doc:"A session that includes the market."`
 	MarketID         int64  `json:"market_id"`
-	Commodity        string `json:"commodity"`
-	Grade            string `json:"grade"`
-	Quantity         int64  `json:"quantity" range:"quantity"`
-	Origin           string `json:"origin"`
-	WarehouseReceipt string `json:"warehouse_receipt,omitempty"`
-	DeliveryTerms    string `json:"delivery_terms"`
-	Mechanism        string `json:"mechanism"`
-	Reserve          int64  `json:"reserve" range:"unit_price"`
-	Increment        int64  `json:"increment,omitempty" range:"opt_unit_price"`
-	DutchStart       int64  `json:"dutch_start,omitempty" range:"opt_unit_price"`
-	DutchStep        int64  `json:"dutch_step,omitempty" range:"opt_unit_price"`
-	DutchTickMs      int64  `json:"dutch_tick_ms,omitempty"`
+	Commodity        string `json:"commodity" doc:"A commodity code (see listCommodities)."`
+	Grade            string `json:"grade" doc:"One of the commodity's grades."`
+	Quantity         int64  `json:"quantity" range:"quantity" doc:"In the commodity's base unit; reserve × quantity at most 10^15."`
+	Origin           string `json:"origin" range:"short_text" doc:"Where the goods are (warehouse, district)."`
+	WarehouseReceipt string `json:"warehouse_receipt,omitempty" range:"warehouse_receipt" doc:"The warehouse receipt (resi gudang) number, if any."`
+	DeliveryTerms    string `json:"delivery_terms" range:"note"`
+	Mechanism        string `json:"mechanism" enum:"mechanism" doc:"One the market runs."`
+	Reserve          int64  `json:"reserve" range:"unit_price" doc:"Lowest price per base unit the seller accepts (the floor of a dutch clock)."`
+	Increment        int64  `json:"increment,omitempty" range:"opt_unit_price" doc:"english (required, above 0): the minimum raise per base unit."`
+	DutchStart       int64  `json:"dutch_start,omitempty" range:"opt_unit_price" doc:"dutch (required): the clock's starting price per base unit, at least the reserve."`
+	DutchStep        int64  `json:"dutch_step,omitempty" range:"opt_unit_price" doc:"dutch (required, above 0): how much the price drops per tick."`
+	DutchTickMs      int64  `json:"dutch_tick_ms,omitempty" rangedoc:"dutch_tick_ms" doc:"dutch (required): milliseconds between price drops."`
 }
 
 // The bounds of prices and quantities (declared in niaga.limits).
@@ -42,11 +42,11 @@ func (in *LotInput) Validate() error {
 	c.Require(in.MarketID > 0, "market_id", "required")
 	c.Require(in.Commodity != "", "commodity", "required")
 	c.InRange("quantity", in.Quantity, niaga.RangeQuantity)
-	c.Require(len(in.Origin) <= 200, "origin", "at most 200 characters")
-	c.Require(len(in.WarehouseReceipt) <= 100, "warehouse_receipt", "at most 100 characters")
-	c.Require(len(in.DeliveryTerms) <= 500, "delivery_terms", "at most 500 characters")
+	c.Text("origin", in.Origin, niaga.RangeShortText)
+	c.Text("warehouse_receipt", in.WarehouseReceipt, niaga.RangeWarehouseReceipt)
+	c.Text("delivery_terms", in.DeliveryTerms, niaga.RangeNote)
 	m := auction.Mechanism(in.Mechanism)
-	c.Require(m.Valid(), "mechanism", "must be english, sealed_first, sealed_second, dutch or call")
+	c.Require(m.Valid(), "mechanism", auction.EnumMechanism.Reason())
 	c.InRange("reserve", in.Reserve, niaga.RangeUnitPrice)
 	if v, ok := niaga.MulInt64(in.Reserve, in.Quantity); !ok || v > niaga.MaxContractValue {
 		c.Require(false, "quantity", "reserve × quantity must be at most "+niaga.FormatInt(niaga.MaxContractValue, "en"))
@@ -63,7 +63,7 @@ func (in *LotInput) Validate() error {
 			c.Require(false, "dutch_start", "dutch_start × quantity must be at most "+niaga.FormatInt(niaga.MaxContractValue, "en"))
 		}
 		c.Require(in.DutchStep > 0, "dutch_step", "must be positive")
-		c.Require(in.DutchTickMs >= 100 && in.DutchTickMs <= 3_600_000, "dutch_tick_ms", "between 100 ms and 1 hour")
+		c.InRange("dutch_tick_ms", in.DutchTickMs, niaga.RangeDutchTickMs)
 	}
 	return c.Err()
 }
@@ -131,7 +131,7 @@ func contains(list []string, s string) bool {
 }
 
 // MaxGuarantee bounds a lot's guarantee, as deposits are bounded.
-const MaxGuarantee = 1_000_000_000_000_000
+const MaxGuarantee = niaga.MaxDeposit
 
 // DefaultGuarantee is a lot's guarantee (uang jaminan) unless its organizer
 // sets another at admission: ceil(the market's deposit ratio × reserve ×
@@ -157,8 +157,8 @@ func (db *DB) DecideLot(ctx context.Context, actor *niaga.Actor, id int64, admit
 // guarantee (guarantee > 0), announced with the lot: nobody can bid on a
 // lot before its admission. 0 keeps the default set at submission.
 func (db *DB) DecideLotWith(ctx context.Context, actor *niaga.Actor, id int64, admit bool, reason string, guarantee int64) (niaga.Lot, error) {
-	if guarantee < 0 || guarantee > MaxGuarantee {
-		return niaga.Lot{}, niaga.Invalid("guarantee", "must be between 0 (the default) and 1 000 000 000 000 000")
+	if !niaga.RangeGuarantee.Contains(guarantee) {
+		return niaga.Lot{}, niaga.Invalid("guarantee", niaga.RangeGuarantee.Reason())
 	}
 	if guarantee != 0 && !admit {
 		return niaga.Lot{}, niaga.Invalid("guarantee", "set only when admitting a lot")
@@ -166,8 +166,8 @@ func (db *DB) DecideLotWith(ctx context.Context, actor *niaga.Actor, id int64, a
 	if !admit && strings.TrimSpace(reason) == "" {
 		return niaga.Lot{}, niaga.Invalid("reason", "a rejection needs a reason")
 	}
-	if len(reason) > 500 {
-		return niaga.Lot{}, niaga.Invalid("reason", "at most 500 characters")
+	if !niaga.RangeNote.Contains(int64(len(reason))) {
+		return niaga.Lot{}, niaga.Invalid("reason", niaga.RangeNote.Reason())
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var status string
@@ -250,20 +250,20 @@ func (r lotRow) view(now time.Time) niaga.Lot {
 	l.ServerTime = now
 	switch l.Status {
 	case niaga.LotSubmitted:
-		l.State = "pending"
+		l.State = niaga.LotStatePending
 	case niaga.LotRejected:
-		l.State = "rejected"
+		l.State = niaga.LotStateRejected
 	case niaga.LotSold, niaga.LotUnsold:
-		l.State = "closed"
+		l.State = niaga.LotStateClosed
 		l.Price = l.AwardPrice
 	default:
 		switch {
 		case now.Before(l.StartsAt):
-			l.State = "upcoming"
+			l.State = niaga.LotStateUpcoming
 		case now.Before(l.EndsAt):
-			l.State = "open"
+			l.State = niaga.LotStateOpen
 		default:
-			l.State = "closing"
+			l.State = niaga.LotStateClosing
 		}
 	}
 	m := auction.Mechanism(l.Mechanism)
@@ -355,7 +355,7 @@ func (db *DB) Bids(ctx context.Context, actor *niaga.Actor, lotID int64, now tim
 		return nil, err
 	}
 	m := auction.Mechanism(l.Mechanism)
-	hidden := (m.Sealed() || m == auction.Call) && l.State != "closed"
+	hidden := (m.Sealed() || m == auction.Call) && l.State != niaga.LotStateClosed
 	var org int64 = -1
 	if actor != nil {
 		org = actor.OrgID

@@ -115,4 +115,3 @@ func (db *DB) OutboxCounts(ctx context.Context) (MailCounts, error) {
 		COALESCE(SUM(CASE WHEN failed_at > 0 THEN 1 ELSE 0 END), 0) FROM mail_outbox`).Scan(&c.Queued, &c.Sent, &c.Failed)
 	return c, err
 }
-

@@ -15,29 +15,29 @@ import (
 
 // MarketInput creates a market.
 type MarketInput struct {
-	OrganizerOrgID  int64    `json:"organizer_org_id,omitempty"` // admin only; organizers create for their own organization
-	Name            string   `json:"name"`
-	Province        string   `json:"province"`
-	FeeBuyerBps     int64    `json:"fee_buyer_bps"`
-	FeeSellerBps    int64    `json:"fee_seller_bps"`
-	FeeBuyerPerTon  int64    `json:"fee_buyer_per_ton" range:"fee_per_ton"`
-	FeeSellerPerTon int64    `json:"fee_seller_per_ton" range:"fee_per_ton"`
-	DepositRatioBps int64    `json:"deposit_ratio_bps"`
-	Mechanisms      []string `json:"mechanisms"`
+	OrganizerOrgID  int64    `json:"organizer_org_id,omitempty" doc:"The admin only: the organizer organization that runs the market; an organizer opens markets for its own."`
+	Name            string   `json:"name" range:"name"`
+	Province        string   `json:"province" doc:"Province code of the market."`
+	FeeBuyerBps     int64    `json:"fee_buyer_bps" range:"fee_bps" doc:"Buyer's fee in basis points of the contract value (100 = 1 %)."`
+	FeeSellerBps    int64    `json:"fee_seller_bps" range:"fee_bps" doc:"Seller's fee in basis points of the contract value."`
+	FeeBuyerPerTon  int64    `json:"fee_buyer_per_ton" range:"fee_per_ton" doc:"Buyer's fee in Rupiah per 1 000 base units."`
+	FeeSellerPerTon int64    `json:"fee_seller_per_ton" range:"fee_per_ton" doc:"Seller's fee in Rupiah per 1 000 base units."`
+	DepositRatioBps int64    `json:"deposit_ratio_bps" range:"deposit_ratio_bps" doc:"A lot's default guarantee in basis points of reserve × quantity."`
+	Mechanisms      []string `json:"mechanisms" enum:"mechanism" range:"market_mechanisms" doc:"The auction mechanisms the market runs."`
 }
 
 // Validate checks a market's fields.
 func (in *MarketInput) Validate() error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 200, "name", "required, at most 200 characters")
+	c.Text("name", in.Name, niaga.RangeName)
 	_, ok := niaga.ProvinceByCode(in.Province)
 	c.Require(ok, "province", "unknown province code")
-	c.Require(in.FeeBuyerBps >= 0 && in.FeeBuyerBps <= 1000, "fee_buyer_bps", "between 0 and 1000 (10 %)")
-	c.Require(in.FeeSellerBps >= 0 && in.FeeSellerBps <= 1000, "fee_seller_bps", "between 0 and 1000 (10 %)")
+	c.InRange("fee_buyer_bps", in.FeeBuyerBps, niaga.RangeFeeBps)
+	c.InRange("fee_seller_bps", in.FeeSellerBps, niaga.RangeFeeBps)
 	c.InRange("fee_buyer_per_ton", in.FeeBuyerPerTon, niaga.RangeFeePerTon)
 	c.InRange("fee_seller_per_ton", in.FeeSellerPerTon, niaga.RangeFeePerTon)
-	c.Require(in.DepositRatioBps > 0 && in.DepositRatioBps <= 10000, "deposit_ratio_bps", "between 1 and 10000 (100 %)")
-	c.Require(len(in.Mechanisms) > 0 && len(in.Mechanisms) <= 5, "mechanisms", "one to five mechanisms")
+	c.InRange("deposit_ratio_bps", in.DepositRatioBps, niaga.RangeDepositRatioBps)
+	c.LenInRange("mechanisms", len(in.Mechanisms), niaga.RangeMarketMechanisms)
 	for _, m := range in.Mechanisms {
 		c.Require(auction.Mechanism(m).Valid(), "mechanisms", "unknown mechanism "+strconv.Quote(m))
 	}
@@ -122,30 +122,30 @@ func (db *DB) Markets(ctx context.Context) ([]niaga.Market, error) {
 
 // SessionInput creates an auction session.
 type SessionInput struct {
-	Title         string    `json:"title"`
-	Kind          string    `json:"kind"`
-	DeliveryDate  string    `json:"delivery_date,omitempty"`
+	Title         string    `json:"title" range:"name"`
+	Kind          string    `json:"kind" enum:"session_kind"`
+	DeliveryDate  string    `json:"delivery_date,omitempty" format:"date" doc:"Required for a forward session: when the goods are delivered."`
 	StartsAt      time.Time `json:"starts_at"`
-	EndsAt        time.Time `json:"ends_at"`
-	SoftCloseSec  int64     `json:"soft_close_seconds"`
-	MaxExtensions int64     `json:"max_extensions"`
-	MarketIDs     []int64   `json:"market_ids"`
+	EndsAt        time.Time `json:"ends_at" doc:"After starts_at, within 90 days."`
+	SoftCloseSec  int64     `json:"soft_close_seconds" range:"soft_close_seconds" doc:"A bid in the last seconds of an english lot extends it by this much (0 = no soft close)."`
+	MaxExtensions int64     `json:"max_extensions" range:"max_extensions" doc:"How many times one lot may be extended."`
+	MarketIDs     []int64   `json:"market_ids" range:"session_markets" doc:"The markets whose lots the session gathers; at least one must be yours, others make it a joint session."`
 }
 
 // Validate checks a session's fields.
 func (in *SessionInput) Validate() error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(in.Title) != "" && len(in.Title) <= 200, "title", "required, at most 200 characters")
-	c.Require(in.Kind == "spot" || in.Kind == "forward", "kind", "must be spot or forward")
-	if in.Kind == "forward" {
+	c.Text("title", in.Title, niaga.RangeName)
+	c.OneOf("kind", in.Kind, niaga.EnumSessionKind)
+	if in.Kind == niaga.SessionForward {
 		_, err := time.Parse("2006-01-02", in.DeliveryDate)
 		c.Require(err == nil, "delivery_date", "a forward session needs a delivery date YYYY-MM-DD")
 	}
 	c.Require(!in.StartsAt.IsZero() && in.StartsAt.Year() >= 2000 && in.StartsAt.Year() < 3000, "starts_at", "required")
 	c.Require(in.EndsAt.After(in.StartsAt) && in.EndsAt.Sub(in.StartsAt) <= 90*24*time.Hour, "ends_at", "after starts_at, within 90 days")
-	c.Require(in.SoftCloseSec >= 0 && in.SoftCloseSec <= 3600, "soft_close_seconds", "between 0 and 3600")
-	c.Require(in.MaxExtensions >= 0 && in.MaxExtensions <= 1000, "max_extensions", "between 0 and 1000")
-	c.Require(len(in.MarketIDs) > 0 && len(in.MarketIDs) <= 50, "market_ids", "one to fifty markets")
+	c.InRange("soft_close_seconds", in.SoftCloseSec, niaga.RangeSoftCloseSeconds)
+	c.InRange("max_extensions", in.MaxExtensions, niaga.RangeMaxExtensions)
+	c.LenInRange("market_ids", len(in.MarketIDs), niaga.RangeSessionMarkets)
 	return c.Err()
 }
 

@@ -40,8 +40,8 @@ func validateMission(m *niaga.Mission) error {
 	m.Venue = strings.TrimSpace(m.Venue)
 	// Stored as microseconds: keep the caller's copy equal to what is stored.
 	m.Opens, m.Closes = m.Opens.Truncate(time.Microsecond).UTC(), m.Closes.Truncate(time.Microsecond).UTC()
-	c.Require(m.Title != "" && len(m.Title) <= 200, "title", "required, at most 200 characters")
-	c.Require(m.Venue != "" && len(m.Venue) <= 200, "venue", "required, at most 200 characters")
+	c.Text("title", m.Title, niaga.RangeName)
+	c.Text("venue", m.Venue, niaga.RangeName)
 	_, ok := niaga.ProvinceByCode(m.HostProvince)
 	c.Require(ok, "host_province", "unknown province code")
 	seen := map[string]bool{m.HostProvince: true}
@@ -55,7 +55,7 @@ func validateMission(m *niaga.Mission) error {
 	c.Require(!m.Opens.IsZero() && m.Closes.After(m.Opens), "closes_at", "must be after the opening time")
 	c.Require(m.Closes.Sub(m.Opens) <= 24*time.Hour, "closes_at", "a mission lasts at most a day")
 	c.InRange("target_value", m.TargetValue, niaga.RangeTargetValue)
-	c.Require(m.RequestTTLMinutes >= 0 && m.RequestTTLMinutes <= 60*24*60, "request_ttl_minutes", "between 0 (default) and 60 days")
+	c.InRange("request_ttl_minutes", m.RequestTTLMinutes, niaga.RangeRequestTTLMinutes)
 	return c.Err()
 }
 
@@ -388,7 +388,7 @@ func readMission(ctx context.Context, q rowQuerier, actor *niaga.Actor, missionI
 // the running agency or the admin does it.
 func (db *DB) SetMissionStatus(ctx context.Context, actor *niaga.Actor, id int64, status niaga.MissionStatus) (niaga.Mission, error) {
 	if !status.Valid() {
-		return niaga.Mission{}, niaga.Invalid("status", "must be planned, open or closed")
+		return niaga.Mission{}, niaga.Invalid("status", niaga.EnumMissionStatus.Reason())
 	}
 	var out niaga.Mission
 	err := db.InTx(ctx, func(tx *Tx) error {
@@ -420,11 +420,14 @@ const (
 	StaffValidator = "validator"
 )
 
+// EnumStaffRole is the staff roles.
+var EnumStaffRole = niaga.NewEnum("staff_role", StaffDesk, StaffValidator)
+
 // AddMissionStaff appoints an organization as mission desk (records deals
 // for participants) or validator (e.g. the central bank's regional office).
 func (db *DB) AddMissionStaff(ctx context.Context, actor *niaga.Actor, missionID, orgID int64, role string) error {
-	if role != StaffDesk && role != StaffValidator {
-		return niaga.Invalid("role", "must be desk or validator")
+	if !EnumStaffRole.Has(role) {
+		return niaga.Invalid("role", EnumStaffRole.Reason())
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		_, _, err := tx.missionFor(ctx, actor, missionID, missionNeed{staff: "only the running agency appoints mission staff"})

@@ -89,7 +89,7 @@ func (db *DB) ImportMissionArchive(ctx context.Context, actor *niaga.Actor, ar *
 		return err
 	}
 	if !m.Status.Valid() {
-		return niaga.Invalid("status", "must be planned, open or closed")
+		return niaga.Invalid("status", niaga.EnumMissionStatus.Reason())
 	}
 	if err := ar.check(); err != nil {
 		return err
@@ -185,7 +185,7 @@ func (ar *MissionArchive) check() error {
 		}
 	}
 	for _, s := range ar.Staff {
-		if s.Role != StaffDesk && s.Role != StaffValidator {
+		if !EnumStaffRole.Has(s.Role) {
 			return niaga.Invalid("staff", "role must be desk or validator")
 		}
 	}

@@ -311,8 +311,8 @@ func (tx *Tx) emitDeal(ctx context.Context, d niaga.Deal, t dealTotals) error {
 func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64, reason string) (niaga.Deal, error) {
 	var out niaga.Deal
 	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > 500 {
-		return out, niaga.Invalid("reason", "required, at most 500 characters")
+	if reason == "" || !niaga.RangeReason.Contains(int64(len(reason))) {
+		return out, niaga.Invalid("reason", niaga.RangeReason.Reason())
 	}
 	if actor == nil {
 		return out, niaga.Errorf(niaga.CodeUnauthorized, "sign in to correct deals")
@@ -362,11 +362,11 @@ func (db *DB) ReverseDeal(ctx context.Context, actor *niaga.Actor, dealID int64,
 // parties): validated, or disputed (then corrected by a reversing entry).
 func (db *DB) ValidateDeal(ctx context.Context, actor *niaga.Actor, dealID int64, status, note string) (niaga.Deal, error) {
 	var out niaga.Deal
-	if status != niaga.DealValidated && status != niaga.DealDisputed {
-		return out, niaga.Invalid("status", "must be validated or disputed")
+	if !niaga.EnumDealVerdict.Has(status) {
+		return out, niaga.Invalid("status", niaga.EnumDealVerdict.Reason())
 	}
-	if len(note) > 500 {
-		return out, niaga.Invalid("note", "at most 500 characters")
+	if !niaga.RangeNote.Contains(int64(len(note))) {
+		return out, niaga.Invalid("note", niaga.RangeNote.Reason())
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
 		d, _, a, err := tx.dealFor(ctx, actor, dealID)
@@ -407,7 +407,7 @@ func (db *DB) RecordRealization(ctx context.Context, actor *niaga.Actor, dealID,
 	var out niaga.Deal
 	var c niaga.Check
 	c.InRange("amount", amount, niaga.RangeAmount)
-	c.Require(len(note) <= 500, "note", "at most 500 characters")
+	c.Text("note", note, niaga.RangeNote)
 	if err := c.Err(); err != nil {
 		return out, err
 	}

@@ -16,13 +16,13 @@ import (
 func (db *DB) CreateAgreement(ctx context.Context, actor *niaga.Actor, missionID int64, ag *niaga.Agreement) error {
 	ag.Title, ag.Sector, ag.DocumentRef = strings.TrimSpace(ag.Title), strings.TrimSpace(ag.Sector), strings.TrimSpace(ag.DocumentRef)
 	var c niaga.Check
-	c.Require(ag.Kind == niaga.AgreementMoU || ag.Kind == niaga.AgreementPKS, "kind", "must be mou or pks")
-	c.Require(ag.Title != "" && len(ag.Title) <= 300, "title", "required, at most 300 characters")
-	c.Require(len(ag.Sector) <= 200, "sector", "at most 200 characters")
-	c.Require(len(ag.DocumentRef) <= 500, "document_ref", "at most 500 characters")
+	c.OneOf("kind", ag.Kind, niaga.EnumAgreementKind)
+	c.Text("title", ag.Title, niaga.RangeAgreementTitle)
+	c.Text("sector", ag.Sector, niaga.RangeShortText)
+	c.Text("document_ref", ag.DocumentRef, niaga.RangeNote)
 	_, err := time.Parse(time.DateOnly, ag.SignedOn)
 	c.Require(err == nil, "signed_on", "a date 2006-01-02")
-	c.Require(len(ag.Parties) >= 2 && len(ag.Parties) <= 20, "parties", "two to twenty parties")
+	c.LenInRange("parties", len(ag.Parties), niaga.RangeAgreementParties)
 	for _, p := range ag.Parties {
 		c.Require(p.OrgID > 0 || (strings.TrimSpace(p.Name) != "" && len(p.Name) <= 200), "parties", "each party has an org_id or a name (at most 200 characters)")
 	}
@@ -150,8 +150,8 @@ func (db *DB) RequestFinancing(ctx context.Context, actor *niaga.Actor, dealID i
 	c.Require(in.BankID > 0, "bank_id", "required")
 	c.Require(in.GuarantorID >= 0, "guarantor_id", "must be an id")
 	c.InRange("amount", in.Amount, niaga.RangeAmount)
-	c.Require(in.TenorMonths >= 1 && in.TenorMonths <= 360, "tenor_months", "between 1 and 360")
-	c.Require(len(in.Purpose) <= 500, "purpose", "at most 500 characters")
+	c.InRange("tenor_months", in.TenorMonths, niaga.RangeTenorMonths)
+	c.Text("purpose", in.Purpose, niaga.RangeNote)
 	if err := c.Err(); err != nil {
 		return out, err
 	}
@@ -260,8 +260,8 @@ func (db *DB) FinancingRequest(ctx context.Context, actor *niaga.Actor, id int64
 func (db *DB) AnswerFinancing(ctx context.Context, actor *niaga.Actor, id int64, approve bool, amount int64, answer string) (niaga.FinancingRequest, error) {
 	var out niaga.FinancingRequest
 	answer = strings.TrimSpace(answer)
-	if len(answer) > 1000 {
-		return out, niaga.Invalid("answer", "at most 1000 characters")
+	if !niaga.RangeLongNote.Contains(int64(len(answer))) {
+		return out, niaga.Invalid("answer", niaga.RangeLongNote.Reason())
 	}
 	if !niaga.RangeOptAmount.Contains(amount) {
 		return out, niaga.Invalid("approved_amount", niaga.RangeOptAmount.Reason())

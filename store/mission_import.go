@@ -18,14 +18,17 @@ const (
 	ImportNeeds        = "needs"
 )
 
+// EnumImportKind is what a bulk import loads.
+var EnumImportKind = niaga.NewEnum("import_kind", ImportParticipants, ImportOffers, ImportNeeds)
+
 // MaxImportRows caps the data rows of one import.
 const MaxImportRows = 5000
 
 // ImportRowError is one problem of an import, with the spreadsheet row
 // (1 = the header) and the column it is about.
 type ImportRowError struct {
-	Row    int    `json:"row"`
-	Field  string `json:"field"`
+	Row    int    `json:"row" doc:"Spreadsheet row: 1 is the header."`
+	Field  string `json:"field" doc:"The column the error is about."`
 	Value  string `json:"value,omitempty"`
 	Reason string `json:"reason"`
 }
@@ -33,12 +36,12 @@ type ImportRowError struct {
 // ImportResult reports an import: how many rows were read and written and,
 // when any row is wrong, every error (then nothing is written).
 type ImportResult struct {
-	Kind        string           `json:"kind"`
-	Rows        int              `json:"rows"`
-	Imported    int              `json:"imported"`
-	CreatedOrgs int              `json:"created_orgs"`
+	Kind        string           `json:"kind" enum:"import_kind"`
+	Rows        int              `json:"rows" doc:"Data rows read (the header not counted)."`
+	Imported    int              `json:"imported" doc:"Rows written (on a dry run, rows that would be)."`
+	CreatedOrgs int              `json:"created_orgs" doc:"Businesses registered because no existing one had the row's name and province."`
 	DryRun      bool             `json:"dry_run"`
-	Errors      []ImportRowError `json:"errors"`
+	Errors      []ImportRowError `json:"errors" doc:"Every wrong row; empty when the import succeeded."`
 }
 
 // importColumns lists each kind's columns: canonical name, accepted
@@ -74,6 +77,32 @@ type importColumn struct {
 	name     string
 	aliases  []string
 	required bool
+}
+
+// ImportColumns describes the columns of an import of kind, for its
+// documentation: each canonical name with the other spellings accepted,
+// and whether the column is required.
+func ImportColumns(kind string) string {
+	var b strings.Builder
+	for i, c := range importColumns[kind] {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(c.name)
+		if c.required {
+			b.WriteString(" (required)")
+		}
+		var other []string
+		for _, a := range c.aliases {
+			if a != c.name {
+				other = append(other, a)
+			}
+		}
+		if len(other) > 0 {
+			b.WriteString(", also " + strings.Join(other, ", "))
+		}
+	}
+	return b.String()
 }
 
 // importSheet is a table with its header resolved.
@@ -193,7 +222,7 @@ var errDryRun = errors.New("dry run")
 func (db *DB) ImportMissionRows(ctx context.Context, actor *niaga.Actor, missionID int64, kind string, table [][]string, dryRun bool) (ImportResult, error) {
 	res := ImportResult{Kind: kind, DryRun: dryRun, Errors: []ImportRowError{}}
 	if _, ok := importColumns[kind]; !ok {
-		return res, niaga.Invalid("kind", "must be participants, offers or needs")
+		return res, niaga.Invalid("kind", EnumImportKind.Reason())
 	}
 	if len(table) > MaxImportRows+1 {
 		return res, niaga.Errorf(niaga.CodeTooLarge, "at most %d rows per import", MaxImportRows)
@@ -308,8 +337,8 @@ func (im *importer) participants(ctx context.Context) error {
 	return im.each(func(n int, row []string) error {
 		name, del := strings.Join(strings.Fields(s.get(row, "organization")), " "), s.get(row, "delegation")
 		bad := len(im.res.Errors)
-		if name == "" || len(name) > 200 {
-			im.fail(n, "organization", name, "required, at most 200 characters")
+		if name == "" || !niaga.RangeName.Contains(int64(len(name))) {
+			im.fail(n, "organization", name, niaga.RangeName.Reason())
 		}
 		prov, ok := provinceOf(del)
 		if !ok {
@@ -318,8 +347,8 @@ func (im *importer) participants(ctx context.Context) error {
 			im.fail(n, "delegation", del, "not the host or a guest province of this mission")
 		}
 		contact := s.get(row, "contact")
-		if len(contact) > 200 {
-			im.fail(n, "contact", "", "at most 200 characters")
+		if !niaga.RangeShortText.Contains(int64(len(contact))) {
+			im.fail(n, "contact", "", niaga.RangeShortText.Reason())
 		}
 		verified, ok := parseYes(s.get(row, "verified"))
 		if !ok {
@@ -451,8 +480,8 @@ func (im *importer) listings(ctx context.Context, kind string) error {
 			}
 		}
 		note := s.get(row, "note")
-		if len(note) > 500 {
-			im.fail(n, "note", "", "at most 500 characters")
+		if !niaga.RangeNote.Contains(int64(len(note))) {
+			im.fail(n, "note", "", niaga.RangeNote.Reason())
 		}
 		if len(im.res.Errors) > bad || len(im.res.Errors) > 0 {
 			return nil

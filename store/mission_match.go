@@ -177,7 +177,7 @@ func (db *DB) RequestMeeting(ctx context.Context, actor *niaga.Actor, missionID 
 	in.Message, in.Link = strings.TrimSpace(in.Message), strings.TrimSpace(in.Link)
 	var c niaga.Check
 	c.Require(in.To > 0, "to_participant", "required")
-	c.Require(len(in.Message) <= 1000, "message", "at most 1000 characters")
+	c.Text("message", in.Message, niaga.RangeLongNote)
 	c.Require(len(in.Link) <= 500 && (in.Link == "" || strings.HasPrefix(in.Link, "https://")), "link", "an https:// link, at most 500 characters")
 	c.Require(in.NeedID >= 0 && in.OfferID >= 0, "need_id", "must be an id")
 	if err := c.Err(); err != nil {
@@ -320,8 +320,8 @@ func (db *DB) MeetingRequests(ctx context.Context, actor *niaga.Actor, missionID
 // participant (or the running agency for it) answers, before it expires.
 func (db *DB) AnswerMeeting(ctx context.Context, actor *niaga.Actor, id int64, accept bool, answer string) (MeetingRequest, error) {
 	answer = strings.TrimSpace(answer)
-	if len(answer) > 1000 {
-		return MeetingRequest{}, niaga.Invalid("answer", "at most 1000 characters")
+	if !niaga.RangeLongNote.Contains(int64(len(answer))) {
+		return MeetingRequest{}, niaga.Invalid("answer", niaga.RangeLongNote.Reason())
 	}
 	to := matching.StatusDeclined
 	if accept {
@@ -495,9 +495,9 @@ type storedSchedule struct {
 // meetings at one table, so a faulty schedule cannot be stored.
 func (db *DB) ScheduleMission(ctx context.Context, actor *niaga.Actor, missionID int64, p ScheduleParams) (MeetingSchedule, error) {
 	var c niaga.Check
-	c.Require(p.SlotMinutes >= 5 && p.SlotMinutes <= 240, "slot_minutes", "between 5 and 240")
-	c.Require(p.Tables >= 0 && p.Tables <= 10000, "tables", "between 0 (unlimited) and 10000")
-	c.Require(len(p.Breaks) <= 50, "breaks", "at most 50")
+	c.InRange("slot_minutes", int64(p.SlotMinutes), niaga.RangeSlotMinutes)
+	c.InRange("tables", int64(p.Tables), niaga.RangeTables)
+	c.LenInRange("breaks", len(p.Breaks), niaga.RangeScheduleBreaks)
 	if err := c.Err(); err != nil {
 		return MeetingSchedule{}, err
 	}

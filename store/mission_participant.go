@@ -78,8 +78,8 @@ func (db *DB) RegisterParticipant(ctx context.Context, actor *niaga.Actor, missi
 	if actor == nil {
 		return out, niaga.Errorf(niaga.CodeUnauthorized, "sign in to register")
 	}
-	if len(in.Contact) > 200 {
-		return out, niaga.Invalid("contact", "at most 200 characters")
+	if !niaga.RangeShortText.Contains(int64(len(in.Contact))) {
+		return out, niaga.Invalid("contact", niaga.RangeShortText.Reason())
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
 		m, a, err := tx.missionFor(ctx, actor, missionID, missionNeed{})
@@ -229,7 +229,7 @@ func checkOffer(o *niaga.MissionOffer) error {
 	var c niaga.Check
 	c.InRange("monthly_capacity", o.MonthlyCapacity, niaga.RangeQuantity)
 	c.InRange("price", o.Price, niaga.RangeOptUnitPrice) // 0 = on request
-	c.Require(len(o.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", o.Note, niaga.RangeNote)
 	return c.Err()
 }
 
@@ -237,7 +237,7 @@ func checkNeed(n *niaga.MissionNeed) error {
 	var c niaga.Check
 	c.InRange("volume", n.Volume, niaga.RangeQuantity)
 	c.InRange("target_price", n.TargetPrice, niaga.RangeOptUnitPrice) // 0 = open
-	c.Require(len(n.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", n.Note, niaga.RangeNote)
 	return c.Err()
 }
 
@@ -358,8 +358,8 @@ func missionNeeds(ctx context.Context, q rowQuerier, missionID int64, verifiedOn
 // SetUnavailability replaces the times a participant cannot meet (the
 // scheduler keeps those slots free). The participant or the running agency sets it.
 func (db *DB) SetUnavailability(ctx context.Context, actor *niaga.Actor, participantID int64, ranges []niaga.TimeSpan) error {
-	if len(ranges) > 100 {
-		return niaga.Invalid("ranges", "at most 100")
+	if !niaga.RangeUnavailability.Contains(int64(len(ranges))) {
+		return niaga.Invalid("ranges", niaga.RangeUnavailability.Reason())
 	}
 	return db.InTx(ctx, func(tx *Tx) error {
 		p, err := loadParticipant(ctx, tx, participantID)

@@ -28,9 +28,9 @@ type PublicDeal struct {
 	BuyerProvince  string         `json:"buyer_province"`
 	Commodity      string         `json:"commodity"`
 	Kind           niaga.DealKind `json:"kind"`
-	Quantity       int64          `json:"quantity"` // base units
-	Value          int64          `json:"value"`    // whole Rupiah
-	Reverses       int64          `json:"reverses,omitempty"`
+	Quantity       int64          `json:"quantity" range:"signed_deal_quantity" doc:"Base units; negative on a reversing entry."`
+	Value          int64          `json:"value" range:"signed_deal_value" doc:"Whole Rupiah; negative on a reversing entry."`
+	Reverses       int64          `json:"reverses,omitempty" doc:"The id of the deal this entry reverses."`
 	RecordedAt     time.Time      `json:"recorded_at"`
 }
 

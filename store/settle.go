@@ -307,16 +307,16 @@ func (db *DB) RunCloser(ctx context.Context, interval time.Duration) {
 // settleRule says who may move a contract from one status to another.
 // SettleInput moves a contract one step.
 type SettleInput struct {
-	Status     string `json:"status"`
-	Note       string `json:"note,omitempty"`
-	Adjustment int64  `json:"adjustment,omitempty" range:"adjustment"` // price adjustment for quantity/quality deviations, at completion
+	Status     string `json:"status" enum:"settle_step" doc:"The status the contract moves to; the settlement state machine decides who may take which step from which status."`
+	Note       string `json:"note,omitempty" range:"long_note"`
+	Adjustment int64  `json:"adjustment,omitempty" range:"adjustment" doc:"completed only: a price adjustment in Rupiah for quantity or quality deviations (negative: the buyer pays less), within the contract's value."`
 }
 
 // Validate checks a settlement step's fields.
 func (in *SettleInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.Status != "", "status", "required")
-	c.Require(len(in.Note) <= 1000, "note", "at most 1000 characters")
+	c.Text("note", in.Note, niaga.RangeLongNote)
 	c.InRange("adjustment", in.Adjustment, niaga.RangeAdjustment)
 	return c.Err()
 }

@@ -153,15 +153,15 @@ func requestToken(r *http.Request) string {
 
 // LoginInput is the body of POST /auth/login.
 type LoginInput struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
+	Email    string `json:"email" range:"credential"`
+	Password string `json:"password" range:"credential"`
 }
 
 // Validate checks the login input.
 func (in *LoginInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Email != "" && len(in.Email) <= 200, "email", "required")
-	c.Require(in.Password != "" && len(in.Password) <= 200, "password", "required")
+	c.LenInRange("email", len(in.Email), niaga.RangeCredential)
+	c.LenInRange("password", len(in.Password), niaga.RangeCredential)
 	return c.Err()
 }
 
@@ -241,7 +241,7 @@ func (s *Server) Login(r *http.Request, w http.ResponseWriter, email, password s
 func (s *Server) startSession(r *http.Request, w http.ResponseWriter, u niaga.User) (LoginOutput, error) {
 	tok, hash := auth.NewToken("nga_s_")
 	exp := time.Now().Add(sessionTTL).UTC()
-	if err := s.db.CreateToken(r.Context(), store.Token{Hash: hash, UserID: u.ID, Kind: "session", ExpiresAt: exp}); err != nil {
+	if err := s.db.CreateToken(r.Context(), store.Token{Hash: hash, UserID: u.ID, Kind: store.TokenSession, ExpiresAt: exp}); err != nil {
 		return LoginOutput{}, err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", Expires: exp, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
@@ -263,13 +263,13 @@ func (s *Server) Logout(r *http.Request, w http.ResponseWriter) error {
 
 // TokenInput names a new API token.
 type TokenInput struct {
-	Name string `json:"name"`
+	Name string `json:"name" range:"token_name" doc:"What the token is for, to recognize it in listTokens."`
 }
 
 // Validate checks the token name.
 func (in *TokenInput) Validate() error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(in.Name) != "" && len(in.Name) <= 100, "name", "required, at most 100 characters")
+	c.Text("name", in.Name, niaga.RangeTokenName)
 	return c.Err()
 }
 
@@ -282,27 +282,27 @@ type TokenOutput struct {
 
 // PasswordChangeInput is the body of POST /me/password.
 type PasswordChangeInput struct {
-	Current string `json:"current_password"`
-	New     string `json:"new_password"`
+	Current string `json:"current_password" range:"credential"`
+	New     string `json:"new_password" range:"password"`
 }
 
 // Validate checks the new password.
 func (in *PasswordChangeInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Current != "" && len(in.Current) <= 200, "current_password", "required")
-	c.Require(len(in.New) >= 10 && len(in.New) <= 200, "new_password", "at least 10 characters")
+	c.LenInRange("current_password", len(in.Current), niaga.RangeCredential)
+	c.LenInRange("new_password", len(in.New), niaga.RangePassword)
 	return c.Err()
 }
 
 // PasswordResetInput is the body of POST /users/{id}/password.
 type PasswordResetInput struct {
-	Password string `json:"password"`
+	Password string `json:"password" range:"password"`
 }
 
 // Validate checks the new password.
 func (in *PasswordResetInput) Validate() error {
 	var c niaga.Check
-	c.Require(len(in.Password) >= 10 && len(in.Password) <= 200, "password", "at least 10 characters")
+	c.LenInRange("password", len(in.Password), niaga.RangePassword)
 	return c.Err()
 }
 
@@ -361,25 +361,25 @@ func TokenID(token string) int64 { return store.TokenID(auth.HashToken(token)) }
 // UserInput is the body of POST /users.
 type UserInput struct {
 	Email    string     `json:"email"`
-	Name     string     `json:"name"`
-	Password string     `json:"password"`
+	Name     string     `json:"name" range:"name"`
+	Password string     `json:"password" range:"password"`
 	Role     niaga.Role `json:"role"`
-	OrgID    int64      `json:"org_id"`
-	Lang     string     `json:"lang,omitempty"`
+	OrgID    int64      `json:"org_id" doc:"The organization the user belongs to."`
+	Lang     string     `json:"lang,omitempty" enum:"lang" doc:"The user's language; id by default."`
 }
 
 // Validate checks the password; the store checks the rest.
 func (in *UserInput) Validate() error {
 	var c niaga.Check
-	c.Require(len(in.Password) >= 10 && len(in.Password) <= 200, "password", "at least 10 characters")
+	c.LenInRange("password", len(in.Password), niaga.RangePassword)
 	return c.Err()
 }
 
 // OrganizationInput is the body of POST /organizations.
 type OrganizationInput struct {
-	Name     string        `json:"name"`
+	Name     string        `json:"name" range:"name"`
 	Kind     niaga.OrgKind `json:"kind"`
-	Province string        `json:"province"`
+	Province string        `json:"province" doc:"Province code, e.g. 63 (see listProvinces)."`
 	Verified bool          `json:"verified"`
 }
 
@@ -395,124 +395,4 @@ func (s *Server) userByID(c *Call) (niaga.User, error) {
 		return niaga.User{}, err
 	}
 	return s.db.User(c, id)
-}
-
-func (s *Server) routeAccounts() {
-	admin := Only(niaga.RoleAdmin)
-	Handle(s, Route{Method: "POST", Path: "/api/v1/auth/login", ID: "login", Summary: "Sign in: returns a token and sets a session cookie", Tag: "auth", Policy: &Public},
-		func(c *Call, in *LoginInput) (LoginOutput, error) { return s.Login(c.R, c.W, in.Email, in.Password) })
-	Handle(s, Route{Method: "POST", Path: "/api/v1/auth/logout", ID: "logout", Summary: "End the session or revoke the bearer token", Tag: "auth", Policy: &SignedIn, Status: http.StatusNoContent},
-		func(c *Call, _ *NoBody) (struct{}, error) { return struct{}{}, s.Logout(c.R, c.W) })
-	Handle(s, Route{Method: "GET", Path: "/api/v1/me", ID: "me", Summary: "The signed-in user", Tag: "auth", Policy: &SignedIn},
-		func(c *Call, _ *NoBody) (niaga.User, error) { return s.db.User(c, c.Actor.UserID) })
-	Handle(s, Route{Method: "POST", Path: "/api/v1/tokens", ID: "createToken", Summary: "Create an API token for the signed-in user", Tag: "auth", Policy: &SignedIn, Status: http.StatusCreated},
-		func(c *Call, in *TokenInput) (TokenOutput, error) {
-			tok, hash := auth.NewToken("nga_")
-			exp := time.Now().Add(apiTokenTTL).UTC()
-			err := s.db.CreateToken(c, store.Token{Hash: hash, UserID: c.Actor.UserID, Kind: "api", Name: in.Name, ExpiresAt: exp})
-			return TokenOutput{Token: tok, Name: in.Name, ExpiresAt: exp}, err
-		})
-	Handle(s, Route{Method: "GET", Path: "/api/v1/tokens", ID: "listTokens", Summary: "The signed-in user's sessions and API tokens (never their secrets)", Tag: "auth", Policy: &SignedIn},
-		func(c *Call, _ *NoBody) ([]store.TokenInfo, error) {
-			ts, err := s.db.Tokens(c, c.Actor.UserID, time.Now())
-			if cur := requestToken(c.R); cur != "" {
-				id := TokenID(cur)
-				for i := range ts {
-					ts[i].Current = ts[i].ID == id
-				}
-			}
-			return ts, err
-		})
-	Handle(s, Route{Method: "DELETE", Path: "/api/v1/tokens/{id}", ID: "revokeToken", Summary: "Revoke one of the signed-in user's sessions or API tokens", Tag: "auth", Policy: &SignedIn, Status: http.StatusNoContent},
-		func(c *Call, _ *NoBody) (struct{}, error) {
-			id, err := c.ID("id")
-			if err != nil {
-				return struct{}{}, err
-			}
-			if err := s.db.RevokeToken(c, c.Actor.UserID, id); err != nil {
-				return struct{}{}, err
-			}
-			s.forgetUser(c.Actor.UserID)
-			return struct{}{}, nil
-		})
-	Handle(s, Route{Method: "POST", Path: "/api/v1/me/password", ID: "changePassword", Summary: "Change one's password: revokes every session and API token, returns a fresh session", Tag: "auth", Policy: &SignedIn},
-		func(c *Call, in *PasswordChangeInput) (LoginOutput, error) {
-			return s.ChangePassword(c.R, c.W, c.Actor, in.Current, in.New)
-		})
-	Handle(s, Route{Method: "GET", Path: "/api/v1/provinces", ID: "listProvinces", Summary: "The 38 provinces with their time zones", Tag: "registry", Policy: &Public},
-		func(c *Call, _ *NoBody) ([]niaga.Province, error) { return niaga.Provinces(), nil })
-	Handle(s, Route{Method: "GET", Path: "/api/v1/commodities", ID: "listCommodities", Summary: "Commodities with base units and grades", Tag: "registry", Policy: &Public},
-		func(c *Call, _ *NoBody) ([]niaga.Commodity, error) { return s.db.Commodities(c) })
-	Handle(s, Route{Method: "GET", Path: "/api/v1/users", ID: "listUsers", Summary: "All users", Tag: "admin", Policy: &admin},
-		func(c *Call, _ *NoBody) ([]niaga.User, error) { return s.db.Users(c, 0) })
-	Handle(s, Route{Method: "POST", Path: "/api/v1/users", ID: "createUser", Summary: "Add a user to an organization", Tag: "admin", Policy: &admin, Status: http.StatusCreated},
-		func(c *Call, in *UserInput) (niaga.User, error) {
-			hash, err := auth.HashPassword(in.Password)
-			if err != nil {
-				return niaga.User{}, err
-			}
-			return s.db.CreateUser(c, c.Actor, store.NewUser{Email: in.Email, Name: in.Name, PasswordHash: hash, Role: in.Role, OrgID: in.OrgID, Lang: in.Lang})
-		})
-	Handle(s, Route{Method: "POST", Path: "/api/v1/users/{id}/password", ID: "resetPassword", Summary: "Set a user's password: revokes every session and API token of that user", Tag: "admin", Policy: &admin, Status: http.StatusNoContent},
-		func(c *Call, in *PasswordResetInput) (struct{}, error) {
-			u, err := s.userByID(c)
-			if err != nil {
-				return struct{}{}, err
-			}
-			if u.ID == c.Actor.UserID {
-				// One's own password changes with the current one (/me/password).
-				return struct{}{}, niaga.Invalid("id", "change your own password with /api/v1/me/password")
-			}
-			return struct{}{}, s.setPassword(c, c.Actor, u.Email, in.Password)
-		})
-	for _, active := range []bool{false, true} {
-		id, path, summary := "deactivateUser", "/deactivate", "Deactivate a user: their sessions and tokens stop working and they cannot sign in"
-		if active {
-			id, path, summary = "activateUser", "/activate", "Reactivate a deactivated user"
-		}
-		Handle(s, Route{Method: "POST", Path: "/api/v1/users/{id}" + path, ID: id, Summary: summary, Tag: "admin", Policy: &admin},
-			func(c *Call, _ *NoBody) (niaga.User, error) {
-				u, err := s.userByID(c)
-				if err != nil {
-					return u, err
-				}
-				if err := s.db.SetUserActive(c, c.Actor, u.ID, active); err != nil {
-					return u, err
-				}
-				s.forgetUser(u.ID)
-				return s.db.User(c, u.ID)
-			})
-	}
-	Handle(s, Route{Method: "GET", Path: "/api/v1/organizations", ID: "listOrganizations", Summary: "All organizations, optionally of one kind", Tag: "admin", Policy: &admin, Query: []string{"kind"}},
-		func(c *Call, _ *NoBody) ([]niaga.Organization, error) {
-			return s.db.Organizations(c, niaga.OrgKind(c.R.URL.Query().Get("kind")))
-		})
-	Handle(s, Route{Method: "POST", Path: "/api/v1/organizations", ID: "createOrganization", Summary: "Register an organization", Tag: "admin", Policy: &admin, Status: http.StatusCreated},
-		func(c *Call, in *OrganizationInput) (niaga.Organization, error) {
-			o := niaga.Organization{Name: in.Name, Kind: in.Kind, Province: in.Province, Verified: in.Verified}
-			err := s.db.CreateOrganization(c, c.Actor, &o)
-			return o, err
-		})
-	Handle(s, Route{Method: "GET", Path: "/api/v1/organizations/{id}", ID: "getOrganization", Summary: "One organization (admin, or a member of it)", Tag: "admin", Policy: &SignedIn},
-		func(c *Call, _ *NoBody) (niaga.Organization, error) {
-			id, err := c.ID("id")
-			if err != nil {
-				return niaga.Organization{}, err
-			}
-			if !c.Actor.Is(niaga.RoleAdmin) && c.Actor.OrgID != id {
-				return niaga.Organization{}, niaga.Errorf(niaga.CodeForbidden, "not your organization")
-			}
-			return s.db.Organization(c, id)
-		})
-	Handle(s, Route{Method: "POST", Path: "/api/v1/organizations/{id}/verify", ID: "verifyOrganization", Summary: "Mark an organization verified", Tag: "admin", Policy: &admin},
-		func(c *Call, in *VerifyInput) (niaga.Organization, error) {
-			id, err := c.ID("id")
-			if err != nil {
-				return niaga.Organization{}, err
-			}
-			if err := s.db.VerifyOrganization(c, c.Actor, id, in.Verified); err != nil {
-				return niaga.Organization{}, err
-			}
-			return s.db.Organization(c, id)
-		})
 }

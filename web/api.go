@@ -65,14 +65,56 @@ type Route struct {
 	Method, Path string
 	ID           string // operationId
 	Summary      string
-	Tag          string
-	Policy       *Policy
-	Status       int      // success status; 200 when zero
-	Query        []string // documented query parameters
-	Headers      []string // documented request headers (e.g. Idempotency-Key)
-	Produces     string   // content type of a raw route (text/event-stream, text/csv…)
+	// Doc is the operation's description: what the summary leaves out.
+	Doc      string
+	Tag      string
+	Policy   *Policy
+	Status   int     // success status; 200 when zero
+	Query    []Param // query parameters
+	Headers  []Param // request headers (e.g. Idempotency-Key)
+	Produces string  // content type of a raw route (text/event-stream, text/csv…)
+	// Upload marks a route that takes a spreadsheet (see readUpload)
+	// instead of a JSON body.
+	Upload bool
+	// FormFile names the file field of a route that takes one file as
+	// multipart/form-data, after the fields Form.
+	FormFile string
+	Form     []Param
+	// SignedInSeesMore marks a public route whose answer depends on who
+	// asks (your own submissions, your sealed bid): it takes credentials
+	// optionally. Other public routes declare that they take none.
+	SignedInSeesMore bool
+	// Errors are the refusals the handler and the store can answer besides
+	// those the route's shape implies (see Route.refusals).
+	Errors []niaga.Code
+	// Example is an example request body, from the demo data: a value of
+	// the input type, or the text of an upload.
+	Example any
 
 	in, out reflect.Type
+}
+
+// ParamKind is the type of a parameter's value.
+type ParamKind int
+
+// Parameter kinds.
+const (
+	StringParam  ParamKind = iota
+	IntegerParam           // int64, bounded by Param.Range when named
+	IDParam                // a positive integer id
+	BooleanParam           // true or false
+	DateParam              // a calendar date 2006-01-02
+)
+
+// Param is a query parameter or request header of a route.
+type Param struct {
+	Name     string
+	Kind     ParamKind
+	Doc      string
+	Enum     string // a declared enum's name (niaga.EnumNamed)
+	Range    string // a declared range's name (niaga.RangeNamed): an integer's bounds, a string's length
+	Pattern  string // a regular expression a string matches
+	Required bool
 }
 
 // Call is one API request as seen by a handler.

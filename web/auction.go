@@ -10,15 +10,15 @@ import (
 
 // DecisionInput admits or rejects a lot.
 type DecisionInput struct {
-	Reason string `json:"reason,omitempty"`
+	Reason string `json:"reason,omitempty" range:"note" doc:"Why the lot is rejected (required to reject); an optional note on admission."`
 	// Guarantee sets the lot's guarantee (uang jaminan) at admission;
 	// 0 or absent keeps the default, ceil(deposit ratio × reserve × quantity).
-	Guarantee int64 `json:"guarantee,omitempty"`
+	Guarantee int64 `json:"guarantee,omitempty" range:"guarantee" doc:"admitLot only: the lot's guarantee in Rupiah; 0 or absent keeps the default, deposit ratio × reserve × quantity."`
 }
 
 // maxIdemKey bounds an idempotency key, from the API's Idempotency-Key
 // header or a page form's idem field, in bytes.
-const maxIdemKey = 200
+const maxIdemKey = niaga.MaxIdempotencyKey
 
 // allowBid takes a bid from the actor's bucket of the bid rate limit, one
 // per user whether the bid comes from the API or the lot page.

@@ -13,6 +13,10 @@ import (
 // expiryEvery is how often the background sweep expires meeting requests.
 const expiryEvery = time.Minute
 
+// defaultMatchLimit is how many matchmaking suggestions a caller gets
+// without the limit parameter.
+const defaultMatchLimit = 200
+
 // The handlers of the missions themselves; mission_routes.go routes the
 // whole trade-mission API, and the other mission_*.go files hold the
 // handlers of its sub-areas.
@@ -113,16 +117,16 @@ func matchOptions(c *Call) (store.MatchOptions, error) {
 		return opt, err
 	}
 	ms, err := c.QueryInt("min_score", 0)
-	if err != nil || ms < 0 || ms > 100 {
-		return opt, niaga.Invalid("min_score", "between 0 and 100")
+	if err != nil || !niaga.RangeScore.Contains(ms) {
+		return opt, niaga.Invalid("min_score", niaga.RangeScore.Reason())
 	}
 	pn, err := c.QueryInt("per_need", 0)
-	if err != nil || pn < 0 || pn > 1000 {
-		return opt, niaga.Invalid("per_need", "between 0 and 1000")
+	if err != nil || !niaga.RangePerNeed.Contains(pn) {
+		return opt, niaga.Invalid("per_need", niaga.RangePerNeed.Reason())
 	}
-	lim, err := c.QueryInt("limit", 200)
-	if err != nil || lim < 1 || lim > 5000 {
-		return opt, niaga.Invalid("limit", "between 1 and 5000")
+	lim, err := c.QueryInt("limit", defaultMatchLimit)
+	if err != nil || !niaga.RangeMatchLimit.Contains(lim) {
+		return opt, niaga.Invalid("limit", niaga.RangeMatchLimit.Reason())
 	}
 	return store.MatchOptions{Participant: p, MinScore: int(ms), PerNeed: int(pn), Limit: int(lim)}, nil
 }

@@ -25,11 +25,18 @@ const maxImportBytes = 10 << 20
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+// uploadFormats are the content types an upload may be sent in, with the
+// format each holds; multipart/form-data carries the file in uploadField.
+var uploadFormats = map[string]string{"text/csv": "csv", "application/csv": "csv", "text/plain": "csv", xlsxType: "xlsx"}
+
+// uploadField is the form field of a multipart upload that holds the file.
+const uploadField = "file"
+
 // ImportProblem is the problem document of a refused import: every bad
 // row with its number and column; nothing was written.
 type ImportProblem struct {
 	Problem
-	Rows []store.ImportRowError `json:"rows"`
+	Rows []store.ImportRowError `json:"rows" doc:"Every wrong row of the file with its column and reason."`
 }
 
 // importRows reads a CSV or XLSX upload and imports it in one transaction.
@@ -73,13 +80,10 @@ func readUpload(r *http.Request) ([][]string, error) {
 	}
 	body := http.MaxBytesReader(nil, r.Body, maxImportBytes)
 	var data []byte
-	format := ""
-	switch mt {
-	case "text/csv", "application/csv", "text/plain":
-		format = "csv"
-	case xlsxType:
-		format = "xlsx"
-	case "multipart/form-data":
+	format, ok := uploadFormats[mt]
+	switch {
+	case ok:
+	case mt == "multipart/form-data":
 		data, format, err = multipartFile(body, params["boundary"])
 		if err != nil {
 			return nil, err
@@ -130,7 +134,7 @@ func multipartFile(body io.Reader, boundary string) ([]byte, string, error) {
 		if err != nil {
 			return nil, "", uploadReadError(err)
 		}
-		if part.FormName() != "file" {
+		if part.FormName() != uploadField {
 			continue
 		}
 		data, err := io.ReadAll(part)

@@ -12,16 +12,16 @@ import (
 // MissionInput is the body of POST /missions. Date and clock times are in
 // the host province's zone, where the venue is.
 type MissionInput struct {
-	Title             string   `json:"title"`
-	HostProvince      string   `json:"host_province"`
-	Guests            []string `json:"guest_provinces"`
-	Venue             string   `json:"venue"`
-	AgencyID          int64    `json:"agency_id,omitempty"` // the admin names the running agency
-	Date              string   `json:"date"`                // 2006-01-02
-	Opens             string   `json:"opens"`               // 15:04
-	Closes            string   `json:"closes"`              // 15:04
-	TargetValue       int64    `json:"target_value" range:"target_value"`
-	RequestTTLMinutes int64    `json:"request_ttl_minutes,omitempty"`
+	Title             string   `json:"title" range:"name"`
+	HostProvince      string   `json:"host_province" doc:"Province code of the host, where the venue is."`
+	Guests            []string `json:"guest_provinces" doc:"Province codes of the guests: one or more, distinct, other than the host."`
+	Venue             string   `json:"venue" range:"name"`
+	AgencyID          int64    `json:"agency_id,omitempty" doc:"The admin only: the running agency (an agency of the host or a guest province)."`
+	Date              string   `json:"date" format:"date" doc:"The mission day, local to the host province."`
+	Opens             string   `json:"opens" format:"clock" doc:"Opening time, local (15:04)."`
+	Closes            string   `json:"closes" format:"clock" doc:"Closing time, local (15:04); before the opening means the next day. A mission lasts at most a day."`
+	TargetValue       int64    `json:"target_value" range:"target_value" doc:"Target deal value in Rupiah (0 = none)."`
+	RequestTTLMinutes int64    `json:"request_ttl_minutes,omitempty" range:"request_ttl_minutes" doc:"How long a meeting request waits for an answer (0 or absent: the default)."`
 }
 
 // Validate checks the local date and times; the store checks the rest.
@@ -31,11 +31,12 @@ func (in *MissionInput) Validate() error {
 	c.Require(ok, "host_province", "unknown province code")
 	_, err := time.Parse(time.DateOnly, in.Date)
 	c.Require(err == nil, "date", "a date 2006-01-02")
-	_, err = time.Parse("15:04", in.Opens)
+	_, err = time.Parse(niaga.ClockLayout, in.Opens)
 	c.Require(err == nil, "opens", "a local time 15:04")
-	_, err = time.Parse("15:04", in.Closes)
+	_, err = time.Parse(niaga.ClockLayout, in.Closes)
 	c.Require(err == nil, "closes", "a local time 15:04")
 	c.InRange("target_value", in.TargetValue, niaga.RangeTargetValue)
+	c.InRange("request_ttl_minutes", in.RequestTTLMinutes, niaga.RangeRequestTTLMinutes)
 	return c.Err()
 }
 
@@ -55,7 +56,7 @@ func (in *MissionInput) mission() (niaga.Mission, error) {
 // MissionOut is a mission with its figures and local times.
 type MissionOut struct {
 	niaga.MissionInfo
-	Zone          string `json:"zone"` // WIB, WITA or WIT
+	Zone          string `json:"zone" enum:"zone" doc:"The host province's zone, in which the local times are."`
 	TZ            string `json:"tz"`
 	DateLocal     string `json:"date_local"`
 	OpensLocal    string `json:"opens_local"` // e.g. "11:00 WITA"
@@ -78,30 +79,30 @@ type MissionStatusInput struct {
 // Validate checks the status.
 func (in *MissionStatusInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Status.Valid(), "status", "must be planned, open or closed")
+	c.OneOf("status", string(in.Status), niaga.EnumMissionStatus)
 	return c.Err()
 }
 
 // StaffInput appoints mission staff.
 type StaffInput struct {
-	OrgID int64  `json:"org_id"`
-	Role  string `json:"role"` // desk or validator
+	OrgID int64  `json:"org_id" doc:"The organization appointed (not a business)."`
+	Role  string `json:"role" enum:"staff_role" doc:"desk records deals for participants; validator validates or disputes deals."`
 }
 
 // Validate checks the appointment.
 func (in *StaffInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.OrgID > 0, "org_id", "required")
-	c.Require(in.Role == store.StaffDesk || in.Role == store.StaffValidator, "role", "must be desk or validator")
+	c.OneOf("role", in.Role, store.EnumStaffRole)
 	return c.Err()
 }
 
 // ParticipantInput registers an organization to a delegation.
 type ParticipantInput struct {
-	OrgID      int64  `json:"org_id,omitempty"`     // the running agency names the business; a business registers itself
-	Delegation string `json:"delegation,omitempty"` // province code; the organization's own by default
-	Contact    string `json:"contact,omitempty"`
-	Verified   bool   `json:"verified,omitempty"` // the running agency may verify at once
+	OrgID      int64  `json:"org_id,omitempty" doc:"The running agency names the business; a business registers itself (absent or its own id)."`
+	Delegation string `json:"delegation,omitempty" doc:"Province code of the delegation (the host or a guest); the organization's own province by default."`
+	Contact    string `json:"contact,omitempty" range:"short_text" doc:"Shown only to the mission's staff and the participant."`
+	Verified   bool   `json:"verified,omitempty" doc:"The running agency only: verify at once."`
 }
 
 // Validate checks the registration.
@@ -112,38 +113,38 @@ func (in *ParticipantInput) Validate() error {
 		_, ok := niaga.ProvinceByCode(in.Delegation)
 		c.Require(ok, "delegation", "unknown province code")
 	}
-	c.Require(len(in.Contact) <= 200, "contact", "at most 200 characters")
+	c.Text("contact", in.Contact, niaga.RangeShortText)
 	return c.Err()
 }
 
 // ParticipantDecisionInput approves or refuses joining a delegation.
 type ParticipantDecisionInput struct {
-	Decision string `json:"decision"` // approved or refused
+	Decision string `json:"decision" enum:"participant_decision"`
 }
 
 // Validate checks the decision.
 func (in *ParticipantDecisionInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Decision == niaga.ParticipantApproved || in.Decision == niaga.ParticipantRefused, "decision", "must be approved or refused")
+	c.OneOf("decision", in.Decision, niaga.EnumParticipantDecision)
 	return c.Err()
 }
 
 // LocalSpan is a span of local clock times on the mission day, e.g.
 // {"start":"12:00","end":"13:00"}.
 type LocalSpan struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
+	Start string `json:"start" format:"clock" doc:"Local clock time (15:04) on the mission day."`
+	End   string `json:"end" format:"clock" doc:"Local clock time (15:04), after start."`
 }
 
 // UnavailabilityInput lists when a participant cannot meet.
 type UnavailabilityInput struct {
-	Ranges []LocalSpan `json:"ranges"`
+	Ranges []LocalSpan `json:"ranges" range:"unavailability" doc:"The spans the participant cannot meet; they replace the previous ones (empty: available all day)."`
 }
 
 // Validate checks the list size.
 func (in *UnavailabilityInput) Validate() error {
 	var c niaga.Check
-	c.Require(len(in.Ranges) <= 100, "ranges", "at most 100")
+	c.LenInRange("ranges", len(in.Ranges), niaga.RangeUnavailability)
 	return c.Err()
 }
 
@@ -182,12 +183,12 @@ func missionSpans(m *niaga.Mission, in []LocalSpan, field string) ([]niaga.TimeS
 
 // OfferInput is what a participant sells.
 type OfferInput struct {
-	ParticipantID   int64  `json:"participant_id,omitempty"`
-	Commodity       string `json:"commodity"`
-	Grade           string `json:"grade,omitempty"`
-	MonthlyCapacity int64  `json:"monthly_capacity" range:"quantity"`      // base units per month
-	Price           int64  `json:"price,omitempty" range:"opt_unit_price"` // Rupiah per base unit, 0 = on request
-	Note            string `json:"note,omitempty"`
+	ParticipantID   int64  `json:"participant_id,omitempty" doc:"The running agency only: the participant the offer is for; a participant's own by default."`
+	Commodity       string `json:"commodity" doc:"A commodity code (see listCommodities)."`
+	Grade           string `json:"grade,omitempty" doc:"One of the commodity's grades, or empty."`
+	MonthlyCapacity int64  `json:"monthly_capacity" range:"quantity" doc:"Base units per month."`
+	Price           int64  `json:"price,omitempty" range:"opt_unit_price" doc:"Indicative price per base unit in Rupiah; 0 or absent: on request."`
+	Note            string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks the figures.
@@ -196,18 +197,18 @@ func (in *OfferInput) Validate() error {
 	c.Require(in.Commodity != "", "commodity", "required")
 	c.InRange("monthly_capacity", in.MonthlyCapacity, niaga.RangeQuantity)
 	c.InRange("price", in.Price, niaga.RangeOptUnitPrice)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 
 // NeedInput is what a participant buys.
 type NeedInput struct {
-	ParticipantID int64  `json:"participant_id,omitempty"`
-	Commodity     string `json:"commodity"`
-	Grade         string `json:"grade,omitempty"`
-	Volume        int64  `json:"volume" range:"quantity"`                       // base units
-	TargetPrice   int64  `json:"target_price,omitempty" range:"opt_unit_price"` // Rupiah per base unit, 0 = open
-	Note          string `json:"note,omitempty"`
+	ParticipantID int64  `json:"participant_id,omitempty" doc:"The running agency only: the participant the need is for; a participant's own by default."`
+	Commodity     string `json:"commodity" doc:"A commodity code (see listCommodities)."`
+	Grade         string `json:"grade,omitempty" doc:"One of the commodity's grades, or empty."`
+	Volume        int64  `json:"volume" range:"quantity" doc:"Base units."`
+	TargetPrice   int64  `json:"target_price,omitempty" range:"opt_unit_price" doc:"Target price per base unit in Rupiah; 0 or absent: open."`
+	Note          string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks the figures.
@@ -216,7 +217,7 @@ func (in *NeedInput) Validate() error {
 	c.Require(in.Commodity != "", "commodity", "required")
 	c.InRange("volume", in.Volume, niaga.RangeQuantity)
 	c.InRange("target_price", in.TargetPrice, niaga.RangeOptUnitPrice)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 
@@ -229,13 +230,13 @@ type MissionMatchOut struct {
 // MeetingInput asks for a meeting. From is the caller's participant unless
 // the running agency asks on someone's behalf.
 type MeetingInput struct {
-	From    int64  `json:"from_participant,omitempty"`
-	To      int64  `json:"to_participant"`
-	NeedID  int64  `json:"need_id,omitempty"`
-	OfferID int64  `json:"offer_id,omitempty"`
-	Message string `json:"message,omitempty"`
-	Virtual bool   `json:"virtual,omitempty"`
-	Link    string `json:"link,omitempty"`
+	From    int64  `json:"from_participant,omitempty" doc:"The requesting participant's id: the running agency only; the caller's own participation by default."`
+	To      int64  `json:"to_participant" doc:"The invited participant's id (a mission participant, not an organization)."`
+	NeedID  int64  `json:"need_id,omitempty" doc:"The need of the suggestion the request comes from (with offer_id)."`
+	OfferID int64  `json:"offer_id,omitempty" doc:"The offer of the suggestion the request comes from (with need_id)."`
+	Message string `json:"message,omitempty" range:"long_note"`
+	Virtual bool   `json:"virtual,omitempty" doc:"Meet online instead of at a table."`
+	Link    string `json:"link,omitempty" range:"note" doc:"An https:// link for a virtual meeting."`
 }
 
 // Validate checks the request.
@@ -243,31 +244,31 @@ func (in *MeetingInput) Validate() error {
 	var c niaga.Check
 	c.Require(in.To > 0, "to_participant", "required")
 	c.Require(in.From >= 0, "from_participant", "must be an id")
-	c.Require(len(in.Message) <= 1000, "message", "at most 1000 characters")
+	c.Text("message", in.Message, niaga.RangeLongNote)
 	return c.Err()
 }
 
 // MeetingAnswerInput accepts or declines a meeting request.
 type MeetingAnswerInput struct {
-	Accept bool   `json:"accept"`
-	Answer string `json:"answer,omitempty"`
+	Accept bool   `json:"accept" doc:"true accepts, false declines."`
+	Answer string `json:"answer,omitempty" range:"long_note"`
 }
 
 // MeetingScheduleInput configures the scheduler in local clock times.
 type MeetingScheduleInput struct {
-	SlotMinutes int         `json:"slot_minutes"`
-	Tables      int         `json:"tables"`          // 0 = unlimited (virtual)
-	Start       string      `json:"start,omitempty"` // default: opening time
-	End         string      `json:"end,omitempty"`   // default: closing time
-	Breaks      []LocalSpan `json:"breaks,omitempty"`
+	SlotMinutes int         `json:"slot_minutes" range:"slot_minutes" doc:"Length of a meeting slot in minutes."`
+	Tables      int         `json:"tables" range:"tables" doc:"Tables at the venue; 0: virtual meetings only."`
+	Start       string      `json:"start,omitempty" format:"clock" doc:"Local clock time the meetings start; the opening by default."`
+	End         string      `json:"end,omitempty" format:"clock" doc:"Local clock time the meetings end; the closing by default."`
+	Breaks      []LocalSpan `json:"breaks,omitempty" range:"schedule_breaks" doc:"Spans without meetings (lunch, ceremonies)."`
 }
 
 // Validate checks the sizes.
 func (in *MeetingScheduleInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.SlotMinutes >= 5 && in.SlotMinutes <= 240, "slot_minutes", "between 5 and 240")
-	c.Require(in.Tables >= 0 && in.Tables <= 10000, "tables", "between 0 (unlimited) and 10000")
-	c.Require(len(in.Breaks) <= 50, "breaks", "at most 50")
+	c.InRange("slot_minutes", int64(in.SlotMinutes), niaga.RangeSlotMinutes)
+	c.InRange("tables", int64(in.Tables), niaga.RangeTables)
+	c.LenInRange("breaks", len(in.Breaks), niaga.RangeScheduleBreaks)
 	return c.Err()
 }
 
@@ -299,8 +300,8 @@ type SlotSheet struct {
 // MeetingScheduleOut is the stored schedule as table sheets.
 type MeetingScheduleOut struct {
 	MissionID   int64                  `json:"mission_id"`
-	SlotMinutes int                    `json:"slot_minutes"`
-	Tables      int                    `json:"tables"`
+	SlotMinutes int                    `json:"slot_minutes" doc:"The last run's slot length (0 before any run)."`
+	Tables      int                    `json:"tables" range:"tables"`
 	RunAt       *time.Time             `json:"run_at,omitempty"`
 	Scheduled   int                    `json:"scheduled"`
 	Slots       []SlotSheet            `json:"slots"`
@@ -322,19 +323,19 @@ type AgendaOut struct {
 	Title       string            `json:"title"`
 	Venue       string            `json:"venue"`
 	Date        string            `json:"date"`
-	Zone        string            `json:"zone"`
+	Zone        string            `json:"zone" enum:"zone"`
 	Items       []AgendaItemOut   `json:"items"`
 }
 
 // DealInput is a deal to record. Seller and buyer are participant ids.
 type DealInput struct {
-	SellerID  int64          `json:"seller_id"`
-	BuyerID   int64          `json:"buyer_id"`
-	Commodity string         `json:"commodity"`
+	SellerID  int64          `json:"seller_id" doc:"The selling mission participant's id (see listParticipants; a participant id, not an organization id). For an investment: the business invested in."`
+	BuyerID   int64          `json:"buyer_id" doc:"The buying mission participant's id, other than the seller. For an investment: the investor."`
+	Commodity string         `json:"commodity" doc:"A commodity code (see listCommodities)."`
 	Kind      niaga.DealKind `json:"kind"`
-	Quantity  int64          `json:"quantity" range:"deal_quantity"` // base units (0 allowed for an investment)
-	Value     int64          `json:"value" range:"deal_value"`       // whole Rupiah
-	Note      string         `json:"note,omitempty"`
+	Quantity  int64          `json:"quantity" range:"deal_quantity" doc:"Base units; above 0, except for an investment (0 allowed)."`
+	Value     int64          `json:"value" range:"deal_value" doc:"Whole Rupiah."`
+	Note      string         `json:"note,omitempty" range:"note"`
 }
 
 func (in *DealInput) newDeal() niaga.NewDeal {
@@ -364,41 +365,41 @@ type PublicDealOut struct {
 
 // DealReverseInput corrects a deal.
 type DealReverseInput struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" range:"reason" doc:"Why the deal is corrected."`
 }
 
 // Validate requires a reason.
 func (in *DealReverseInput) Validate() error {
 	var c niaga.Check
-	c.Require(strings.TrimSpace(in.Reason) != "" && len(in.Reason) <= 500, "reason", "required, at most 500 characters")
+	c.Text("reason", in.Reason, niaga.RangeReason)
 	return c.Err()
 }
 
 // DealValidationInput is a validator's check of a deal.
 type DealValidationInput struct {
-	Status string `json:"status"` // validated or disputed
-	Note   string `json:"note,omitempty"`
+	Status string `json:"status" enum:"deal_verdict"`
+	Note   string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks the status.
 func (in *DealValidationInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Status == niaga.DealValidated || in.Status == niaga.DealDisputed, "status", "must be validated or disputed")
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.OneOf("status", in.Status, niaga.EnumDealVerdict)
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 
 // RealizationInput follows a deal up.
 type RealizationInput struct {
-	Amount int64  `json:"amount" range:"amount"`
-	Note   string `json:"note,omitempty"`
+	Amount int64  `json:"amount" range:"amount" doc:"Rupiah realized; the deal's realized total may not pass the bound of one deal."`
+	Note   string `json:"note,omitempty" range:"note"`
 }
 
 // Validate checks the amount.
 func (in *RealizationInput) Validate() error {
 	var c niaga.Check
 	c.InRange("amount", in.Amount, niaga.RangeAmount)
-	c.Require(len(in.Note) <= 500, "note", "at most 500 characters")
+	c.Text("note", in.Note, niaga.RangeNote)
 	return c.Err()
 }
 
@@ -437,7 +438,7 @@ type SummaryOut struct {
 	HostProvince   string              `json:"host_province"`
 	Guests         []string            `json:"guest_provinces"`
 	Venue          string              `json:"venue"`
-	Zone           string              `json:"zone"` // WIB, WITA or WIT
+	Zone           string              `json:"zone" enum:"zone" doc:"The host province's zone, in which the local times are."`
 	TZ             string              `json:"tz"`
 	DateLocal      string              `json:"date_local"`
 	OpensAt        time.Time           `json:"opens_at"`
@@ -466,21 +467,21 @@ type SummaryOut struct {
 
 // AgreementInput records an MoU or PKS.
 type AgreementInput struct {
-	Kind        string                 `json:"kind"` // mou or pks
-	Title       string                 `json:"title"`
-	Sector      string                 `json:"sector,omitempty"`
-	SignedOn    string                 `json:"signed_on"` // 2006-01-02
-	DocumentRef string                 `json:"document_ref,omitempty"`
-	Parties     []niaga.AgreementParty `json:"parties"`
+	Kind        string                 `json:"kind" enum:"agreement_kind" doc:"mou: a memorandum of understanding; pks: a cooperation agreement (perjanjian kerja sama)."`
+	Title       string                 `json:"title" range:"agreement_title"`
+	Sector      string                 `json:"sector,omitempty" range:"short_text"`
+	SignedOn    string                 `json:"signed_on" format:"date" doc:"Local date of signing."`
+	DocumentRef string                 `json:"document_ref,omitempty" range:"note" doc:"A reference to the signed document."`
+	Parties     []niaga.AgreementParty `json:"parties" range:"agreement_parties" doc:"The signatories: each a registered organization (org_id) or a name."`
 }
 
 // FinancingInput asks a bank to finance a deal.
 type FinancingInput struct {
-	BankID      int64  `json:"bank_id"`
-	GuarantorID int64  `json:"guarantor_id,omitempty"`
-	Amount      int64  `json:"amount" range:"amount"`
-	TenorMonths int64  `json:"tenor_months"`
-	Purpose     string `json:"purpose,omitempty"`
+	BankID      int64  `json:"bank_id" doc:"The bank's organization id."`
+	GuarantorID int64  `json:"guarantor_id,omitempty" doc:"A guarantor's organization id (e.g. Jamkrida); absent: none."`
+	Amount      int64  `json:"amount" range:"amount" doc:"Rupiah, at most the deal's value."`
+	TenorMonths int64  `json:"tenor_months" range:"tenor_months"`
+	Purpose     string `json:"purpose,omitempty" range:"note"`
 }
 
 // Validate checks the request.
@@ -489,22 +490,22 @@ func (in *FinancingInput) Validate() error {
 	c.Require(in.BankID > 0, "bank_id", "required")
 	c.Require(in.GuarantorID >= 0, "guarantor_id", "must be an id")
 	c.InRange("amount", in.Amount, niaga.RangeAmount)
-	c.Require(in.TenorMonths >= 1 && in.TenorMonths <= 360, "tenor_months", "between 1 and 360")
-	c.Require(len(in.Purpose) <= 500, "purpose", "at most 500 characters")
+	c.InRange("tenor_months", in.TenorMonths, niaga.RangeTenorMonths)
+	c.Text("purpose", in.Purpose, niaga.RangeNote)
 	return c.Err()
 }
 
 // FinancingAnswerInput is the bank's answer.
 type FinancingAnswerInput struct {
-	Approve        bool   `json:"approve"`
-	ApprovedAmount int64  `json:"approved_amount,omitempty" range:"opt_amount"` // the requested amount when 0
-	Answer         string `json:"answer,omitempty"`
+	Approve        bool   `json:"approve" doc:"true approves, false declines."`
+	ApprovedAmount int64  `json:"approved_amount,omitempty" range:"opt_amount" doc:"At most the requested amount; 0 or absent: the requested amount."`
+	Answer         string `json:"answer,omitempty" range:"long_note"`
 }
 
 // Validate checks the amount.
 func (in *FinancingAnswerInput) Validate() error {
 	var c niaga.Check
 	c.InRange("approved_amount", in.ApprovedAmount, niaga.RangeOptAmount)
-	c.Require(len(in.Answer) <= 1000, "answer", "at most 1000 characters")
+	c.Text("answer", in.Answer, niaga.RangeLongNote)
 	return c.Err()
 }

@@ -49,15 +49,20 @@ func (in *PrefsInput) Validate() error {
 func notifyRoutes() []endpoint {
 	const tag = "notifications"
 	return []endpoint{
-		{Route{Method: "GET", Path: "/api/v1/me/notifications", ID: "listNotifications", Summary: "The signed-in user's latest notifications (newest first, text in the caller's language) and the unread count", Tag: tag, Policy: &SignedIn, Query: []string{"limit"}},
+		{Route{Method: "GET", Path: "/api/v1/me/notifications", ID: "listNotifications", Summary: "The signed-in user's latest notifications (newest first, text in the caller's language) and the unread count", Tag: tag, Policy: &SignedIn,
+			Query: []Param{{Name: "limit", Kind: IntegerParam, Range: "notification_limit", Doc: "How many, newest first (default 50)."}}},
 			api((*Server).listNotifications)},
-		{Route{Method: "POST", Path: "/api/v1/me/notifications/read", ID: "readNotifications", Summary: "Mark notifications read: those listed, or all", Tag: tag, Policy: &SignedIn, Status: http.StatusNoContent},
+		{Route{Method: "POST", Path: "/api/v1/me/notifications/read", ID: "readNotifications", Summary: "Mark notifications read: those listed, or all", Tag: tag, Policy: &SignedIn, Status: http.StatusNoContent,
+			Example: ReadInput{IDs: []int64{41, 42}}},
 			api((*Server).readNotifications)},
 		{Route{Method: "GET", Path: "/api/v1/me/notification-preferences", ID: "getNotificationPreferences", Summary: "The channels (in the app, by email) the user wants per kind", Tag: tag, Policy: &SignedIn},
 			api((*Server).notificationPrefs)},
-		{Route{Method: "PUT", Path: "/api/v1/me/notification-preferences", ID: "setNotificationPreferences", Summary: "Choose the channels per kind", Tag: tag, Policy: &SignedIn},
+		{Route{Method: "PUT", Path: "/api/v1/me/notification-preferences", ID: "setNotificationPreferences", Summary: "Choose the channels per kind", Tag: tag, Policy: &SignedIn,
+			Doc:     "Kinds not listed keep their setting; the answer is every kind's.",
+			Example: PrefsInput{Prefs: []niaga.NotificationPref{{Kind: niaga.NotifyOutbid, InApp: true, Email: true}, {Kind: niaga.NotifyLost, InApp: true, Email: false}}}},
 			api((*Server).setNotificationPrefs)},
-		{Route{Method: "GET", Path: "/api/v1/me/stream", ID: "streamNotifications", Summary: "Server-sent events of the user's new notifications; resumable with Last-Event-ID", Tag: tag, Policy: &SignedIn, Produces: "text/event-stream", Query: []string{"last_event_id"}},
+		{Route{Method: "GET", Path: "/api/v1/me/stream", ID: "streamNotifications", Summary: "Server-sent events of the user's new notifications; resumable with Last-Event-ID", Tag: tag, Policy: &SignedIn,
+			Produces: "text/event-stream", Query: []Param{streamAfter}, Headers: []Param{streamLastEventID}},
 			raw((*Server).streamNotifications)},
 	}
 }
@@ -67,8 +72,10 @@ func (s *Server) listNotifications(c *Call, _ *NoBody) (NotificationsOutput, err
 	if err != nil {
 		return NotificationsOutput{}, err
 	}
-	if limit < 1 || limit > 200 {
-		return NotificationsOutput{}, niaga.Invalid("limit", "between 1 and 200")
+	var check niaga.Check
+	check.InRange("limit", limit, niaga.RangeNotificationLimit)
+	if err := check.Err(); err != nil {
+		return NotificationsOutput{}, err
 	}
 	items, unread, err := s.db.Notifications(c, c.Actor, int(limit))
 	if err != nil {

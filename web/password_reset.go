@@ -21,14 +21,14 @@ import (
 
 // PasswordResetRequest is the body of POST /auth/password-reset.
 type PasswordResetRequest struct {
-	Email string `json:"email"`
+	Email string `json:"email" range:"credential" format:"email"`
 }
 
 // Validate checks the address's shape only: whether it is registered is
 // never told.
 func (in *PasswordResetRequest) Validate() error {
 	var c niaga.Check
-	c.Require(strings.Contains(in.Email, "@") && len(in.Email) <= 200, "email", "must be an email address")
+	c.Require(strings.Contains(in.Email, "@") && int64(len(in.Email)) <= niaga.RangeCredential.Max, "email", "must be an email address")
 	return c.Err()
 }
 
@@ -39,15 +39,15 @@ type PasswordResetAccepted struct {
 
 // PasswordResetConfirm is the body of POST /auth/password-reset/confirm.
 type PasswordResetConfirm struct {
-	Token       string `json:"token"`
-	NewPassword string `json:"new_password"`
+	Token       string `json:"token" range:"token"`
+	NewPassword string `json:"new_password" range:"password"`
 }
 
 // Validate checks the token's presence and the new password.
 func (in *PasswordResetConfirm) Validate() error {
 	var c niaga.Check
-	c.Require(in.Token != "" && len(in.Token) <= 200, "token", "required")
-	c.Require(len(in.NewPassword) >= 10 && len(in.NewPassword) <= 200, "new_password", "at least 10 characters")
+	c.LenInRange("token", len(in.Token), niaga.RangeToken)
+	c.LenInRange("new_password", len(in.NewPassword), niaga.RangePassword)
 	return c.Err()
 }
 
@@ -55,9 +55,13 @@ func (in *PasswordResetConfirm) Validate() error {
 // /password/forgot and /password/reset.
 func passwordResetRoutes() []endpoint {
 	return []endpoint{
-		{Route{Method: "POST", Path: "/api/v1/auth/password-reset", ID: "requestPasswordReset", Summary: "Ask for a password reset link by email (the answer is the same for any address)", Tag: "auth", Policy: &Public, Status: http.StatusAccepted},
+		{Route{Method: "POST", Path: "/api/v1/auth/password-reset", ID: "requestPasswordReset", Summary: "Ask for a password reset link by email (the answer is the same for any address)", Tag: "auth", Policy: &Public, Status: http.StatusAccepted,
+			Doc:     "A link goes only to an active user's address, at most three an hour; it works once, for an hour. The answer never tells whether the address is registered.",
+			Example: PasswordResetRequest{Email: "pembeli@niaga.id"}},
 			api((*Server).requestPasswordReset)},
-		{Route{Method: "POST", Path: "/api/v1/auth/password-reset/confirm", ID: "confirmPasswordReset", Summary: "Set a new password with the token of a reset link (once, within an hour); revokes every session and API token", Tag: "auth", Policy: &Public, Status: http.StatusNoContent},
+		{Route{Method: "POST", Path: "/api/v1/auth/password-reset/confirm", ID: "confirmPasswordReset", Summary: "Set a new password with the token of a reset link (once, within an hour); revokes every session and API token", Tag: "auth", Policy: &Public, Status: http.StatusNoContent,
+			Doc:     "An unknown, used or expired token is refused on the field token.",
+			Example: PasswordResetConfirm{Token: "rst_8Hx2…", NewPassword: "panen-raya-2026-baru"}},
 			api((*Server).confirmPasswordReset)},
 	}
 }

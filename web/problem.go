@@ -45,14 +45,14 @@ func StatusOf(code niaga.Code) int {
 
 // Problem is an RFC 9457 problem document with Niaga's extensions.
 type Problem struct {
-	Type      string             `json:"type"`
-	Title     string             `json:"title"`
+	Type      string             `json:"type" doc:"A URI naming the code, https://niaga.id/problems/<code>."`
+	Title     string             `json:"title" doc:"The HTTP status text."`
 	Status    int                `json:"status"`
-	Detail    string             `json:"detail,omitempty"`
-	Code      niaga.Code         `json:"code"`
-	Errors    []niaga.FieldError `json:"errors,omitempty"`
-	RequestID string             `json:"request_id,omitempty"`
-	Min       int64              `json:"min,omitempty"` // e.g. the lowest acceptable bid
+	Detail    string             `json:"detail,omitempty" doc:"What went wrong, in English, for people."`
+	Code      niaga.Code         `json:"code" doc:"What went wrong, for programs: each operation lists the codes it can answer."`
+	Errors    []niaga.FieldError `json:"errors,omitempty" doc:"Each bad field (a body member, parameter or header) with its reason."`
+	RequestID string             `json:"request_id,omitempty" doc:"The request's id (also in X-Request-Id); quote it when reporting a fault."`
+	Min       int64              `json:"min,omitempty" doc:"bid_too_low: the lowest acceptable price per base unit."`
 }
 
 // minner is implemented by errors that carry a minimum (bid_too_low).

@@ -92,7 +92,7 @@ func reportFile(k kinds.Entry, format string, primary bool) func(s *Server, c *C
 }
 
 // reportDownloads are the formats every report downloads in.
-var reportDownloads = []string{"csv", "xlsx", "pdf"}
+var reportDownloads = export.EnumFormat.Values
 
 // download writes a document as an attachment in format; a CSV holds one
 // table (the "table" query parameter, by default the first).

@@ -1,5 +1,7 @@
 package web
 
+import "reflect"
+
 // endpoint is one row of an area's route table: the route, with the policy
 // that guards it, beside the named handler that serves it.
 type endpoint struct {
@@ -19,6 +21,15 @@ func api[In, Out any](h func(s *Server, c *Call, in *In) (Out, error)) func(*Ser
 // response (see HandleRaw).
 func raw(h func(s *Server, c *Call) error) func(*Server, Route) {
 	return func(s *Server, r Route) {
+		HandleRaw(s, r, func(c *Call) error { return h(s, c) })
+	}
+}
+
+// rawOut is raw for a handler that writes JSON of type Out itself (an
+// upload's result): the document describes its answer by Out.
+func rawOut[Out any](h func(s *Server, c *Call) error) func(*Server, Route) {
+	return func(s *Server, r Route) {
+		r.out = reflect.TypeFor[Out]()
 		HandleRaw(s, r, func(c *Call) error { return h(s, c) })
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -109,6 +110,13 @@ func New(cfg Config) *Server {
 	s.db.SetHub(s.hub)
 	s.streams = newStreamLimits()
 	s.background = append(s.background, s.db.Listen, s.notifyLoop)
+	s.routeAPI()
+	s.routePages()
+	return s
+}
+
+// routeAPI registers every API operation (and so the OpenAPI document).
+func (s *Server) routeAPI() {
 	s.routeSystem()
 	s.routeAccounts()
 	s.handleAll(passwordResetRoutes())
@@ -117,8 +125,6 @@ func New(cfg Config) *Server {
 	s.routeAuction()
 	s.routeMissions()
 	s.routeReports()
-	s.routePages()
-	return s
 }
 
 // Routes returns the registered API routes (for the OpenAPI document and
@@ -154,12 +160,14 @@ func (s *Server) routeSystem() {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "engine": string(s.db.Engine)})
 	})
-	HandleRaw(s, Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Summary: "This OpenAPI document", Tag: "system", Policy: &Public, Produces: "application/json"},
-		func(c *Call) error {
-			c.W.Header().Set("Content-Type", "application/json")
-			c.W.Write(s.OpenAPI())
-			return nil
-		})
+	openapi := Route{Method: "GET", Path: "/api/v1/openapi.json", ID: "openapi", Summary: "This OpenAPI document", Tag: "system", Policy: &Public, Produces: "application/json",
+		Doc: "The OpenAPI 3.1 document of this API, generated from the route table that serves it."}
+	openapi.out = reflect.TypeFor[map[string]any]()
+	HandleRaw(s, openapi, func(c *Call) error {
+		c.W.Header().Set("Content-Type", "application/json")
+		c.W.Write(s.OpenAPI())
+		return nil
+	})
 	// Unknown API paths answer in problem+json too.
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, niaga.Errorf(niaga.CodeNotFound, "no such API path"))

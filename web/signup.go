@@ -35,20 +35,20 @@ var reviewers = Only(niaga.RoleAdmin, niaga.RoleAgency, niaga.RoleOrganizer)
 
 // SignUpInput is the body of POST /signup.
 type SignUpInput struct {
-	Email        string `json:"email"`
-	Password     string `json:"password"`
-	Name         string `json:"name"`
-	Phone        string `json:"phone"`
-	Lang         string `json:"lang,omitempty"`
-	BusinessName string `json:"business_name"`
-	Province     string `json:"province"`
+	Email        string `json:"email" range:"credential" format:"email"`
+	Password     string `json:"password" range:"password"`
+	Name         string `json:"name" range:"name"`
+	Phone        string `json:"phone" doc:"An Indonesian number: 0812…, +62 812… or 62812…; spaces and dashes are ignored."`
+	Lang         string `json:"lang,omitempty" enum:"lang"`
+	BusinessName string `json:"business_name" range:"name"`
+	Province     string `json:"province" doc:"The business's province code (listProvinces); its organizers and agency verify it."`
 	niaga.BusinessProfile
 }
 
 // Validate checks the password; the store checks the rest.
 func (in *SignUpInput) Validate() error {
 	var c niaga.Check
-	c.Require(len(in.Password) >= 10 && len(in.Password) <= 200, "password", "at least 10 characters")
+	c.LenInRange("password", len(in.Password), niaga.RangePassword)
 	return c.Err()
 }
 
@@ -60,26 +60,29 @@ type SignUpOutput struct {
 
 // LinkInput carries the token of a mailed link.
 type LinkInput struct {
-	Token string `json:"token"`
+	Token string `json:"token" range:"token"`
 }
 
 // Validate checks that there is a token.
 func (in *LinkInput) Validate() error {
 	var c niaga.Check
-	c.Require(in.Token != "" && len(in.Token) <= 200, "token", "required")
+	c.LenInRange("token", len(in.Token), niaga.RangeToken)
 	return c.Err()
 }
 
+// enumDecision is what a reviewer decides.
+var enumDecision = niaga.NewEnum("verification_decision", "approved", "refused")
+
 // VerificationDecision decides on a verification.
 type VerificationDecision struct {
-	Decision string `json:"decision"` // approved or refused
-	Reason   string `json:"reason,omitempty"`
+	Decision string `json:"decision" enum:"verification_decision"`
+	Reason   string `json:"reason,omitempty" range:"long_note" doc:"Why it is refused (needed to refuse): what must be fixed."`
 }
 
 // Validate checks the decision; the store checks the reason.
 func (in *VerificationDecision) Validate() error {
 	var c niaga.Check
-	c.Require(in.Decision == "approved" || in.Decision == "refused", "decision", "approved or refused")
+	c.OneOf("decision", in.Decision, enumDecision)
 	return c.Err()
 }
 
@@ -92,21 +95,36 @@ type Accepted struct {
 func signUpRoutes() []endpoint {
 	const tag = "auth"
 	return []endpoint{
-		{Route{Method: "POST", Path: "/api/v1/signup", ID: "signUp", Summary: "A business registers itself and its first user, and is signed in; a confirmation link is mailed", Tag: tag, Policy: &Public, Status: http.StatusCreated},
+		{Route{Method: "POST", Path: "/api/v1/signup", ID: "signUp", Summary: "A business registers itself and its first user, and is signed in; a confirmation link is mailed", Tag: tag, Policy: &Public, Status: http.StatusCreated,
+			Doc: "The business is created unverified, in the province given, with the user as its first member (role business). Give the NIB (13 digits) or the NPWP (15 or 16 digits); " +
+				"punctuation in numbers is ignored. The answer signs the user in like login. Verification follows the upload of an identity and a business document.",
+			Errors: []niaga.Code{niaga.CodeConflict, niaga.CodeRateLimited},
+			Example: SignUpInput{Email: "ani@tokoberas.id", Password: "beras-lampung-2026", Name: "Ani Lestari", Phone: "0812 7788 9900", BusinessName: "Toko Beras Ani", Province: "18",
+				BusinessProfile: niaga.BusinessProfile{City: "Metro", NIB: "9120001234567", BankName: "Bank Lampung", BankAccount: "0123456789", BankHolder: "Ani Lestari"}}},
 			api((*Server).signUp)},
-		{Route{Method: "POST", Path: "/api/v1/auth/confirm-email", ID: "confirmEmail", Summary: "Confirm one's email address with the token of the mailed link", Tag: tag, Policy: &Public, Status: http.StatusNoContent},
+		{Route{Method: "POST", Path: "/api/v1/auth/confirm-email", ID: "confirmEmail", Summary: "Confirm one's email address with the token of the mailed link", Tag: tag, Policy: &Public, Status: http.StatusNoContent,
+			Doc: "A link works once, for 7 days; an unknown, used or expired one is refused on the field token.", Example: LinkInput{Token: "cfm_3kQe9v…"}},
 			api((*Server).confirmEmail)},
-		{Route{Method: "POST", Path: "/api/v1/me/confirm-email", ID: "resendConfirmation", Summary: "Mail a new confirmation link (at most three an hour)", Tag: tag, Policy: &SignedIn, Status: http.StatusAccepted},
+		{Route{Method: "POST", Path: "/api/v1/me/confirm-email", ID: "resendConfirmation", Summary: "Mail a new confirmation link (at most three an hour)", Tag: tag, Policy: &SignedIn, Status: http.StatusAccepted,
+			Errors: []niaga.Code{niaga.CodeConflict}},
 			api((*Server).resendConfirmation)},
-		{Route{Method: "GET", Path: "/api/v1/organizations/{id}/verification", ID: "getVerification", Summary: "An organization's verification: profile, documents, people and state (its members and reviewers)", Tag: tag, Policy: &SignedIn},
+		{Route{Method: "GET", Path: "/api/v1/organizations/{id}/verification", ID: "getVerification", Summary: "An organization's verification: profile, documents, people and state", Tag: tag, Policy: &SignedIn,
+			Doc: "For the organization's members and its reviewers (the admin, the agencies and organizers of its province); 404 for anyone else."},
 			api((*Server).getVerification)},
-		{Route{Method: "POST", Path: "/api/v1/organizations/{id}/documents", ID: "uploadDocument", Summary: "Upload an identity or business document (PDF, JPEG or PNG, at most 5 MiB) as multipart/form-data with fields kind and file; with one of each kind the organization waits for verification", Tag: tag, Policy: &SignedIn, Status: http.StatusCreated, Produces: "application/json"},
-			raw((*Server).uploadDocument)},
-		{Route{Method: "GET", Path: "/api/v1/documents/{id}", ID: "getDocument", Summary: "A document's file (its organization's members and reviewers)", Tag: tag, Policy: &SignedIn, Produces: "application/octet-stream"},
+		{Route{Method: "POST", Path: "/api/v1/organizations/{id}/documents", ID: "uploadDocument", Summary: "Upload an identity or business document (PDF, JPEG or PNG, at most 5 MiB); with one of each kind the organization waits for verification", Tag: tag, Policy: &SignedIn, Status: http.StatusCreated,
+			Doc:      "By the organization's own people. The type is read from the content, not the name. Answers the organization's verification after the upload.",
+			FormFile: "file", Form: []Param{{Name: "kind", Enum: "document_kind", Doc: "What the document proves."}},
+			Produces: "application/json", Errors: []niaga.Code{niaga.CodeForbidden},
+			Example: map[string]any{"kind": "identity", "file": "%PDF-1.4 … (the scan of the ID card)"}},
+			rawOut[niaga.VerificationCase]((*Server).uploadDocument)},
+		{Route{Method: "GET", Path: "/api/v1/documents/{id}", ID: "getDocument", Summary: "A document's file", Tag: tag, Policy: &SignedIn,
+			Doc: "As an attachment, for the organization's members and its reviewers; 404 for anyone else.", Produces: strings.Join(documentTypes, ",")},
 			raw((*Server).getDocument)},
 		{Route{Method: "GET", Path: "/api/v1/verifications", ID: "verificationQueue", Summary: "Businesses waiting for verification, oldest first (the admin: all; an agency or organizer: its province's)", Tag: tag, Policy: &reviewers},
 			api((*Server).verificationQueue)},
-		{Route{Method: "POST", Path: "/api/v1/organizations/{id}/verification/decision", ID: "decideVerification", Summary: "Approve or refuse (with a reason) a waiting business; its people are told by mail", Tag: tag, Policy: &reviewers},
+		{Route{Method: "POST", Path: "/api/v1/organizations/{id}/verification/decision", ID: "decideVerification", Summary: "Approve or refuse (with a reason) a waiting business; its people are told", Tag: tag, Policy: &reviewers,
+			Doc:    "By the admin, or an agency or organizer of the business's province. Approval needs a confirmed email address among its people; a refusal needs a reason.",
+			Errors: []niaga.Code{niaga.CodeConflict}, Example: VerificationDecision{Decision: "refused", Reason: "Foto KTP buram, mohon unggah ulang."}},
 			api((*Server).decideVerification)},
 	}
 }

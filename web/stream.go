@@ -113,25 +113,32 @@ func parseEventID(v string) (int64, bool) {
 	return n, err == nil
 }
 
+// resumeQueries are the query parameters a page that rendered up to an
+// event resumes with: "after", and its former name "last_event_id", still
+// accepted (a generated client cannot tell that name from the header's).
+var resumeQueries = []string{"after", "last_event_id"}
+
 // resumeFrom reads where a watcher resumes: the Last-Event-ID header (an
-// EventSource reconnecting) or the last_event_id query parameter (a page
-// that rendered up to an event), the header first. Both are parsed
-// strictly and the same way; a malformed one is refused, never read as 0
-// (a replay of the topic's history).
+// EventSource reconnecting) or a resume query parameter (resumeQueries),
+// the header first. All are parsed strictly and the same way; a malformed
+// one is refused, never read as 0 (a replay of the topic's history).
 func resumeFrom(r *http.Request) (last int64, resume bool, err error) {
-	h := r.Header.Get("Last-Event-ID")
-	q := r.URL.Query().Get("last_event_id")
-	if h != "" {
+	if h := r.Header.Get("Last-Event-ID"); h != "" {
 		n, ok := parseEventID(h)
 		if !ok {
 			return 0, false, niaga.Invalid("Last-Event-ID", "must be a non-negative integer of at most 19 digits")
 		}
 		last, resume = n, true
 	}
-	if q != "" {
-		n, ok := parseEventID(q)
+	q := r.URL.Query()
+	for _, name := range resumeQueries {
+		v := q.Get(name)
+		if v == "" {
+			continue
+		}
+		n, ok := parseEventID(v)
 		if !ok {
-			return 0, false, niaga.Invalid("last_event_id", "must be a non-negative integer of at most 19 digits")
+			return 0, false, niaga.Invalid(name, "must be a non-negative integer of at most 19 digits")
 		}
 		if !resume {
 			last, resume = n, true
@@ -141,7 +148,7 @@ func resumeFrom(r *http.Request) (last int64, resume bool, err error) {
 }
 
 // Stream serves a topic's events as server-sent events. A watcher that
-// reconnects with Last-Event-ID (header, or ?last_event_id=) first gets
+// reconnects with Last-Event-ID (header, or ?after=) first gets
 // what it missed from the database, a new one the topic's latest events,
 // then live events, in id order and without duplicates. Subscribing before reading the backlog means no
 // event falls between the two. A client address or a user past its limit

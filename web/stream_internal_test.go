@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"niaga"
 	"niaga/live"
 )
 
@@ -67,5 +68,42 @@ func TestStreamPumpNilAndClosed(t *testing.T) {
 				t.Fatalf("events %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestResumeFrom: a watcher resumes from the Last-Event-ID header, else
+// from the "after" query parameter or its former name "last_event_id";
+// each is parsed strictly and a malformed one is refused naming itself.
+func TestResumeFrom(t *testing.T) {
+	cases := []struct {
+		query, header string
+		last          int64
+		resume        bool
+		bad           string
+	}{
+		{"", "", 0, false, ""},
+		{"after=7", "", 7, true, ""},
+		{"last_event_id=8", "", 8, true, ""},
+		{"after=7&last_event_id=8", "", 7, true, ""},
+		{"after=7", "9", 9, true, ""},
+		{"after=-1", "", 0, false, "after"},
+		{"last_event_id=x", "", 0, false, "last_event_id"},
+		{"after=7", "x", 0, false, "Last-Event-ID"},
+	}
+	for _, c := range cases {
+		req := httptest.NewRequest("GET", "/api/v1/missions/1/stream?"+c.query, nil)
+		if c.header != "" {
+			req.Header.Set("Last-Event-ID", c.header)
+		}
+		last, resume, err := resumeFrom(req)
+		if c.bad != "" {
+			if e, ok := err.(*niaga.Error); !ok || len(e.Fields) != 1 || e.Fields[0].Field != c.bad {
+				t.Errorf("%q %q: %v, want a refusal naming %s", c.query, c.header, err, c.bad)
+			}
+			continue
+		}
+		if err != nil || last != c.last || resume != c.resume {
+			t.Errorf("%q %q: %d %v %v, want %d %v", c.query, c.header, last, resume, err, c.last, c.resume)
+		}
 	}
 }

@@ -386,6 +386,9 @@ const (
 	SourceMission = "mission"
 )
 
+// EnumFlowSource is the flow sources.
+var EnumFlowSource = niaga.NewEnum("flow_source", SourceAll, SourceAuction, SourceMission)
+
 // FlowsDoc is the trade-flow report of one source (or all, with the
 // channels side by side in the flow list).
 func FlowsDoc(f report.Flows, source string, o Options) *Document {

@@ -103,6 +103,9 @@ func WriteCSV(w io.Writer, t *Table) error {
 	return cw.Flush()
 }
 
+// EnumFormat is the formats a document is written in.
+var EnumFormat = niaga.NewEnum("report_format", "csv", "xlsx", "pdf")
+
 // ContentType is the media type of a format.
 func ContentType(format string) string {
 	switch format {

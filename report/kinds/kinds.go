@@ -28,8 +28,9 @@ const (
 // Has reports whether t includes every parameter of u.
 func (t Takes) Has(u Takes) bool { return t&u == u }
 
-// Sources are the flow sources a flows document shows, the first the default.
-var Sources = []string{export.SourceAll, export.SourceAuction, export.SourceMission}
+// Sources are the flow sources a flows document shows, the first the
+// default (the list is export.EnumFlowSource).
+var Sources = export.EnumFlowSource.Values
 
 // Params are a report request's parameters; a kind reads those it takes.
 type Params struct {
@@ -46,12 +47,11 @@ func (p *Params) check(t Takes) error {
 		return niaga.Invalid("id", "must be a positive integer id")
 	}
 	if t.Has(TakesSource) {
-		switch p.Source {
-		case "":
+		if p.Source == "" {
 			p.Source = Sources[0]
-		case export.SourceAll, export.SourceAuction, export.SourceMission:
-		default:
-			return niaga.Invalid("source", "all, auction or mission")
+		}
+		if !export.EnumFlowSource.Has(p.Source) {
+			return niaga.Invalid("source", export.EnumFlowSource.Reason())
 		}
 	}
 	if t.Has(TakesPrices) {
