@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -37,6 +38,7 @@ import (
 
 // apiSpec is a loaded, validated document and its router.
 type apiSpec struct {
+	raw    []byte // as served
 	doc    *openapi3.T
 	router routers.Router
 }
@@ -65,7 +67,7 @@ func loadSpec(b []byte) (*apiSpec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("router: %w", err)
 	}
-	s := &apiSpec{doc: doc, router: router}
+	s := &apiSpec{raw: b, doc: doc, router: router}
 	specs.Store(key, s)
 	return s, nil
 }
@@ -112,7 +114,27 @@ func (s *apiSpec) check(r *http.Request, status int, h http.Header, body []byte)
 	case body == nil && resp.Value.Content.Get(ct) == nil:
 		return op, fmt.Errorf("content type %q, documented %v", ct, slices.Sorted(maps.Keys(resp.Value.Content)))
 	}
+	// An operation that lists its client errors must list every one it
+	// answers: a generated client switches on them, and `default` would
+	// otherwise let any status through.
+	if status >= 400 && status < 500 && route.Operation.Responses.Status(status) == nil {
+		if listed := clientErrors(route.Operation); len(listed) > 0 {
+			return op, fmt.Errorf("status %d is not among the operation's documented client errors %v", status, listed)
+		}
+	}
 	return op, nil
+}
+
+// clientErrors are the 4xx statuses an operation documents explicitly.
+func clientErrors(op *openapi3.Operation) []string {
+	var out []string
+	for code := range op.Responses.Map() {
+		if strings.HasPrefix(code, "4") {
+			out = append(out, code)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // shortSchemaError keeps a schema error to where and why: the JSON Schema
@@ -137,6 +159,7 @@ type conformance struct {
 	responses int            // answers validated
 	ops       map[string]int // answers validated by operation id
 	failures  []string       // one line per non-conforming answer
+	spent     time.Duration  // validating
 }
 
 // describe says what was asked, what came back and why it does not conform.
@@ -169,7 +192,10 @@ func serve(t *testing.T, srv *web.Server) (*httptest.Server, *conformance) {
 	}
 	t.Cleanup(func() {
 		if n, failed, ops := c.figures(); n > 0 {
-			t.Logf("conformance: %d API answers validated over %d operations, %d non-conforming", n, len(ops), len(failed))
+			c.mu.Lock()
+			spent := c.spent
+			c.mu.Unlock()
+			t.Logf("conformance: %d API answers validated over %d operations, %d non-conforming (%.2fs validating)", n, len(ops), len(failed), spent.Seconds())
 		}
 	})
 	return ts, c
@@ -208,11 +234,13 @@ func (c *conformance) specLoaded() *apiSpec {
 // record validates one answer and keeps the figures.
 func (c *conformance) record(r *http.Request, status int, h http.Header, body []byte) {
 	s := c.specLoaded()
+	t0 := time.Now()
 	op, err := s.check(r, status, h, body)
 	if errors.Is(err, errUndocumented) {
 		return
 	}
 	c.mu.Lock()
+	c.spent += time.Since(t0)
 	c.responses++
 	c.ops[op]++
 	var line string

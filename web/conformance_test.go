@@ -7,9 +7,11 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -285,4 +287,103 @@ func (e *env) walkIDs() map[string]int64 {
 	e.call("POST", "/api/v1/users", admin, map[string]any{"email": "sasaran@niaga.id", "name": "Sasaran", "password": demo.Password, "role": "business", "org_id": org.ID}, 201, &target)
 	ids["users"] = target.ID
 	return ids
+}
+
+// TestConformanceCatchesDrift proves the check can fail: a server that
+// answers the documented paths with drifted responses — a wrong property
+// type, a wrong content type, a body where none is documented, a stream
+// that is not one, a download of the wrong type, a client error the
+// operation does not list — gets every one of them reported, and its
+// conforming answers pass.
+func TestConformanceCatchesDrift(t *testing.T) {
+	e := newEnv(t, "sqlite") // for the real document
+	var mu sync.Mutex
+	var got []string
+	c := &conformance{report: func(s string) { mu.Lock(); got = append(got, s); mu.Unlock() }, ops: map[string]int{}, spec: withClientErrors(t, e, "/api/v1/missions/{id}", "404")}
+	answer := func(status int, ct, body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if ct != "" {
+				w.Header().Set("Content-Type", ct)
+			}
+			w.WriteHeader(status)
+			io.WriteString(w, body)
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /api/v1/provinces", answer(200, "application/json", `[]`))                            // conforms
+	mux.Handle("GET /api/v1/lots/{id}", answer(200, "application/json", `{"id":"seven"}`))                // wrong type, required fields missing
+	mux.Handle("GET /api/v1/me", answer(200, "text/plain", `admin`))                                      // wrong content type
+	mux.Handle("POST /api/v1/auth/logout", answer(204, "application/json", `{}`))                         // a body where none is documented
+	mux.Handle("GET /api/v1/lots/{id}/stream", answer(200, "application/json", `{}`))                     // not a stream
+	mux.Handle("GET /api/v1/reports/flows.csv", answer(200, "text/html", `<p>`))                          // a download of the wrong type
+	mux.Handle("GET /api/v1/markets/{id}", answer(404, "application/problem+json", `{"code":"missing"}`)) // a problem without its members
+	mux.Handle("GET /api/v1/sessions", answer(200, "", `[{"id":1}]`))                                     // untyped: sniffed as text/plain
+	mux.HandleFunc("GET /api/v1/missions/{id}", func(w http.ResponseWriter, r *http.Request) {
+		status := map[string]int{"404": 404}[r.PathValue("id")]
+		if status == 0 {
+			status = 409 // a client error the operation does not list
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"type":"https://niaga.id/problems/x","title":"%s","status":%d,"code":"%s"}`, http.StatusText(status), status, map[int]string{404: "not_found", 409: "conflict"}[status])
+	})
+	ts := httptest.NewServer(c.wrap(mux))
+	defer ts.Close()
+	drifted := []struct{ method, path, why string }{
+		{"GET", "/api/v1/lots/7", "doesn't match schema"},
+		{"GET", "/api/v1/me", `"text/plain"`},
+		{"POST", "/api/v1/auth/logout", "declares none"},
+		{"GET", "/api/v1/lots/7/stream", `"application/json"`},
+		{"GET", "/api/v1/reports/flows.csv", `"text/html"`},
+		{"GET", "/api/v1/markets/7", "doesn't match schema"},
+		{"GET", "/api/v1/sessions", `"text/plain; charset=utf-8"`},
+		{"GET", "/api/v1/missions/7", "status 409 is not among the operation's documented client errors [404]"},
+	}
+	conforming := []struct{ method, path, why string }{{"GET", "/api/v1/provinces", ""}, {"GET", "/api/v1/missions/404", ""}}
+	for _, r := range append(drifted, conforming...) {
+		req, _ := http.NewRequest(r.method, ts.URL+r.path, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+	n, failed, _ := c.figures()
+	if n != len(drifted)+len(conforming) || len(failed) != len(drifted) || len(got) != len(drifted) {
+		t.Fatalf("validated %d, non-conforming %d, reported %d; want %d, %d, %d:\n%s", n, len(failed), len(got), len(drifted)+len(conforming), len(drifted), len(drifted), strings.Join(got, "\n"))
+	}
+	for i, d := range drifted {
+		t.Logf("reported: %s", got[i])
+		if want := d.method + " " + d.path + " → "; !strings.HasPrefix(got[i], want) || !strings.Contains(got[i], d.why) {
+			t.Errorf("report %d: %s\nwant %s… %s", i, got[i], want, d.why)
+		}
+	}
+}
+
+// withClientErrors is the served document with the GET operation at path
+// listing exactly the client errors given (with the Problem schema).
+func withClientErrors(t *testing.T, e *env, path string, codes ...string) *apiSpec {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(e.conf.specLoaded().raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	op := doc["paths"].(map[string]any)[path].(map[string]any)["get"].(map[string]any)
+	responses := op["responses"].(map[string]any)
+	for code := range responses {
+		if strings.HasPrefix(code, "4") {
+			delete(responses, code)
+		}
+	}
+	for _, code := range codes {
+		responses[code] = map[string]any{"description": "client error", "content": map[string]any{
+			"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
+	}
+	b, _ := json.Marshal(doc)
+	s, err := loadSpec(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
