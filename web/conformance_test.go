@@ -387,3 +387,14 @@ func withClientErrors(t *testing.T, e *env, path string, codes ...string) *apiSp
 	}
 	return s
 }
+
+// TestConformanceCrossOriginRefusal: a browser's cross-site write to the
+// API is refused by the CSRF guard in front of the routes, and the refusal
+// is a documented problem like every other answer (the guard's own answer
+// is text/plain).
+func TestConformanceCrossOriginRefusal(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	res, b := e.raw("POST", "/api/v1/auth/login", "", "application/json", []byte(`{"email":"pembeli@niaga.id","password":"x"}`),
+		"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
+	e.checkProblem("cross-site POST", res, b, http.StatusForbidden, "forbidden")
+}
