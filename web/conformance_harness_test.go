@@ -357,7 +357,7 @@ func (w *checkWriter) finish() {
 		body = []byte{}
 	}
 	w.c.record(w.r, w.status, w.header, body)
-	h := w.ResponseWriter.Header()
+	h := w.Header()
 	for k := range h {
 		delete(h, k)
 	}

@@ -83,8 +83,8 @@ func TestConformanceWalk(t *testing.T) {
 		for _, c := range causes(failed) {
 			t.Logf("cause: %s", c)
 		}
-		t.Logf("conformance walk: %d answers validated (%d operations × %d callers), %d non-conforming, %d of %d operations covered, in %.1fs",
-			after-before, len(ops), len(walkers), len(failed), len(ops)-len(missing), len(ops), time.Since(start).Seconds())
+		t.Logf("conformance walk: %d requests (%d operations × %d callers), %d answers validated (with the walk's own sign-ins), %d non-conforming, %d of %d operations covered, in %.1fs",
+			len(ops)*len(walkers), len(ops), len(walkers), after-before, len(failed), len(ops)-len(missing), len(ops), time.Since(start).Seconds())
 		if len(missing) > 0 {
 			t.Errorf("operations with no validated answer: %v", missing)
 		}
