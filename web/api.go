@@ -326,8 +326,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		return
 	}
 	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, "encoding error", http.StatusInternalServerError)
+	if err != nil { // a NaN, say: still a problem document, as documented
+		p := ProblemOf(niaga.Errorf(niaga.CodeInternal, "encoding: %v", err), "")
+		b, _ = json.Marshal(p)
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(p.Status)
+		w.Write(append(b, '\n'))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

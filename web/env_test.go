@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +26,7 @@ type env struct {
 	Srv    *web.Server
 	Data   *demo.Data
 	tokens map[string]string
+	conf   *conformance // checks every API answer against the served document
 }
 
 // eachEnv runs fn once per engine against a fresh server.
@@ -39,14 +39,20 @@ func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 
 func newEnv(t *testing.T, eng store.Engine) *env {
 	t.Helper()
+	return newEnvAt(t, eng, time.Now())
+}
+
+// newEnvAt is newEnv with the demo anchored at now.
+func newEnvAt(t *testing.T, eng store.Engine, now time.Time) *env {
+	t.Helper()
 	db := storetest.Open(t, eng)
-	data, err := demo.Seed(context.Background(), db, time.Now())
+	data, err := demo.Seed(context.Background(), db, now)
 	if err != nil {
 		t.Fatalf("demo: %v", err)
 	}
 	srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	ctx, cancel := context.WithCancel(context.Background())
-	ts := httptest.NewServer(srv.Handler())
+	ts, conf := serve(t, srv)
 	done := make(chan struct{})
 	go func() { srv.RunBackground(ctx); close(done) }()
 	t.Cleanup(func() {
@@ -55,7 +61,7 @@ func newEnv(t *testing.T, eng store.Engine) *env {
 		ts.Close()
 		<-done
 	})
-	return &env{t: t, URL: ts.URL, DB: db, Srv: srv, Data: data, tokens: map[string]string{}}
+	return &env{t: t, URL: ts.URL, DB: db, Srv: srv, Data: data, tokens: map[string]string{}, conf: conf}
 }
 
 // token signs in a demo user once and returns the bearer token.

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -39,7 +38,7 @@ func TestReadReplica(t *testing.T) {
 			}
 			defer replica.Close()
 			srv := web.New(web.Config{DB: primary, Replica: replica, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-			ts := httptest.NewServer(srv.Handler())
+			ts, _ := serve(t, srv)
 			defer ts.Close()
 			for _, path := range []string{"/api/v1/reports/missions", "/api/v1/prices/history", "/api/v1/reports/flows"} {
 				res, err := http.Get(ts.URL + path)

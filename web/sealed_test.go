@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,7 +23,6 @@ import (
 	"niaga/demo"
 	"niaga/store"
 	"niaga/store/storetest"
-	"niaga/web"
 )
 
 // TestSealedDifferential is the differential confidentiality test (issue
@@ -284,28 +281,6 @@ func runDifferential(t *testing.T, eng store.Engine) {
 	}
 	t.Logf("%d (caller, path) pairs read from both servers (%d paths; API routes by %d callers, pages and streams by %d, exports by %d) in %.1fs; %d routes differ",
 		len(jobs), len(paths), len(observers), len(kindReaders), len(exportReaders), time.Since(start).Seconds(), len(keys))
-}
-
-// newEnvAt is newEnv with the demo anchored at now.
-func newEnvAt(t *testing.T, eng store.Engine, now time.Time) *env {
-	t.Helper()
-	db := storetest.Open(t, eng)
-	data, err := demo.Seed(context.Background(), db, now)
-	if err != nil {
-		t.Fatalf("demo: %v", err)
-	}
-	srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ctx, cancel := context.WithCancel(context.Background())
-	ts := httptest.NewServer(srv.Handler())
-	done := make(chan struct{})
-	go func() { srv.RunBackground(ctx); close(done) }()
-	t.Cleanup(func() {
-		cancel()
-		ts.CloseClientConnections()
-		ts.Close()
-		<-done
-	})
-	return &env{t: t, URL: ts.URL, DB: db, Srv: srv, Data: data, tokens: map[string]string{}}
 }
 
 // signIn signs every observer and secret holder in, in a fixed order.

@@ -139,9 +139,20 @@ func (s *Server) Routes() []Route {
 
 // Handler returns the server's handler with its middleware.
 func (s *Server) Handler() http.Handler {
-	cop := http.NewCrossOriginProtection() // CSRF: refuses cross-site unsafe requests from browsers
-	var h http.Handler = s.mux
-	h = cop.Handler(h)
+	// CSRF: refuses cross-site unsafe requests from browsers. The API's
+	// refusal is a problem document, as its every answer is documented to be.
+	pages, api := http.NewCrossOriginProtection(), http.NewCrossOriginProtection()
+	api.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.problem(w, r, niaga.Errorf(niaga.CodeForbidden, "cross-origin request refused"))
+	}))
+	pagesH, apiH := pages.Handler(s.mux), api.Handler(s.mux)
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			apiH.ServeHTTP(w, r)
+			return
+		}
+		pagesH.ServeHTTP(w, r)
+	})
 	h = securityHeaders(h)
 	h = s.recoverer(h)
 	h = s.accessLog(h)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -36,12 +35,12 @@ func newProxiedEnv(t *testing.T, eng store.Engine) *env {
 		t.Fatal(err)
 	}
 	srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), TrustedProxies: trusted})
-	ts := httptest.NewServer(srv.Handler())
+	ts, conf := serve(t, srv)
 	t.Cleanup(func() {
 		ts.CloseClientConnections()
 		ts.Close()
 	})
-	return &env{t: t, URL: ts.URL, DB: db, Srv: srv, Data: data, tokens: map[string]string{}}
+	return &env{t: t, URL: ts.URL, DB: db, Srv: srv, Data: data, tokens: map[string]string{}, conf: conf}
 }
 
 // attempt is one sign-in as seen by the client: what a stranger could
