@@ -180,7 +180,7 @@ type Contract struct {
 
 // ContractStep records one settlement step.
 type ContractStep struct {
-	From       string    `json:"from" enum:"contract_status"`
+	From       string    `json:"from,omitempty" enum:"contract_status"` // none for the award, the first step
 	To         string    `json:"to" enum:"contract_status"`
 	ActorID    int64     `json:"actor_id"`
 	Note       string    `json:"note,omitempty"`

@@ -334,3 +334,12 @@ func (db *DB) Bell(ctx context.Context, userID int64) (unread int, lastEvent int
 	err = db.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM events WHERE topic = $1", UserTopic(userID)).Scan(&lastEvent)
 	return unread, lastEvent, err
 }
+
+// SkipNotificationMail marks every notification still waiting to be
+// mailed as not to be mailed (a seeded history is not news).
+func (db *DB) SkipNotificationMail(ctx context.Context) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, "UPDATE notifications SET mail_state = 'none' WHERE mail_state = 'pending'")
+		return err
+	})
+}

@@ -295,6 +295,7 @@ func (e *env) walkIDs() map[string]int64 {
 		"meetings":      first(fmt.Sprintf("/api/v1/missions/%d/meetings", mission)),
 		"participants":  e.participantOf(mission, e.Data.Orgs["grosir_surabaya"].ID).ID,
 		"organizations": e.Data.Orgs["grosir_semarang"].ID,
+		"documents":     e.walkDocument(),
 	}
 	// The signed-in public caller, and the throwaway account of users/{id}.
 	var org niaga.Organization
@@ -414,4 +415,17 @@ func TestConformanceCrossOriginRefusal(t *testing.T) {
 	res, b := e.raw("POST", "/api/v1/auth/login", "", "application/json", []byte(`{"email":"pembeli@niaga.id","password":"x"}`),
 		"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
 	e.checkProblem("cross-site POST", res, b, http.StatusForbidden, "forbidden")
+}
+
+// walkDocument uploads a verification document for a demo buyer (the demo
+// has none) and returns its id.
+func (e *env) walkDocument() int64 {
+	e.t.Helper()
+	org := e.Data.Orgs["grosir_semarang"].ID
+	st, b := upload(e, e.token("pembeli@niaga.id"), org, "business", "nib.pdf", pdfBytes)
+	var vc niaga.VerificationCase
+	if st != 201 || json.Unmarshal(b, &vc) != nil || len(vc.Documents) == 0 {
+		e.t.Fatalf("walk: upload a document: %d %s", st, b)
+	}
+	return vc.Documents[len(vc.Documents)-1].ID
 }

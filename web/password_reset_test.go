@@ -17,12 +17,16 @@ import (
 // resetLink matches the link of a reset mail.
 var resetLink = regexp.MustCompile(`http://localhost:8080/password/reset\?token=(\S+)`)
 
-// deliver sends what the outbox holds to a real SMTP server and returns the
-// mail delivered to addr since the inbox started.
+// deliver turns pending notifications into mail, sends what the outbox
+// holds to a real SMTP server and returns the mail delivered to addr since
+// the inbox started.
 func deliver(t *testing.T, e *env, in *mailtest.Inbox, to string) []mailtest.Message {
 	t.Helper()
 	s, err := mail.ParseSMTP("smtp://" + in.Addr + "?from=noreply@niaga.id")
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Srv.FlushNotifications(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	m := &mail.Mailer{DB: e.DB, Sender: s, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
