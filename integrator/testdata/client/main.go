@@ -69,15 +69,33 @@ func flow(ctx context.Context, base, email, password string) error {
 	if base == "" {
 		return fmt.Errorf("-url is required")
 	}
-	anon, err := NewClientWithResponses(base)
+	c, me, err := signIn(ctx, base, email, password)
 	if err != nil {
 		return err
 	}
+	lot, err := pickLot(ctx, c, me)
+	if err != nil {
+		return err
+	}
+	b, err := bidTwice(ctx, c, lot)
+	if err != nil {
+		return err
+	}
+	if err := readLot(ctx, c, lot, b, me); err != nil {
+		return err
+	}
+	return recordDeal(ctx, c, me)
+}
 
-	// 1. Sign in.
+// signIn signs in and returns a client that sends the token.
+func signIn(ctx context.Context, base, email, password string) (*ClientWithResponses, *User, error) {
+	anon, err := NewClientWithResponses(base)
+	if err != nil {
+		return nil, nil, err
+	}
 	login, err := anon.LoginWithResponse(ctx, LoginJSONRequestBody{Email: email, Password: password})
 	if err := expect("sign in", login, err, http.StatusOK, login != nil && login.JSON200 != nil); err != nil {
-		return err
+		return nil, nil, err
 	}
 	me := login.JSON200.User
 	token := login.JSON200.Token
@@ -86,22 +104,25 @@ func flow(ctx context.Context, base, email, password string) error {
 		return nil
 	}))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	fmt.Printf("signed in as %s (user %d, organization %d)\n", me.Email, me.Id, me.OrgId)
+	return c, &me, nil
+}
 
-	// 2. List the admitted lots; pick an open english lot of another
-	// seller that this buyer does not lead.
+// pickLot lists the admitted lots and picks an open english lot of another
+// seller that this buyer does not lead.
+func pickLot(ctx context.Context, c *ClientWithResponses, me *User) (*Lot, error) {
 	params := &ListLotsParams{}
 	setString(&params.Status, "admitted")
 	lots, err := c.ListLotsWithResponse(ctx, params)
 	if err := expect("list lots", lots, err, http.StatusOK, lots != nil && lots.JSON200 != nil); err != nil {
-		return err
+		return nil, err
 	}
 	var lot *Lot
 	for i, l := range *lots.JSON200 {
 		if string(l.Status) != "admitted" {
-			return fmt.Errorf("list lots: status=admitted answered lot %d in status %q", l.Id, string(l.Status))
+			return nil, fmt.Errorf("list lots: status=admitted answered lot %d in status %q", l.Id, string(l.Status))
 		}
 		if string(l.Mechanism) == "english" && string(l.State) == "open" && l.SellerOrgId != me.OrgId && l.MinNext != nil &&
 			(l.LeaderOrgId == nil || *l.LeaderOrgId != me.OrgId) {
@@ -110,33 +131,41 @@ func flow(ctx context.Context, base, email, password string) error {
 		}
 	}
 	if lot == nil {
-		return fmt.Errorf("list lots: no open english lot to bid on among %d admitted lots", len(*lots.JSON200))
+		return nil, fmt.Errorf("list lots: no open english lot to bid on among %d admitted lots", len(*lots.JSON200))
 	}
 	fmt.Printf("%d admitted lots; bidding on lot %d (%s %s), price %d, next at least %d\n",
 		len(*lots.JSON200), lot.Id, lot.Commodity, lot.Grade, lot.Price, *lot.MinNext)
+	return lot, nil
+}
 
-	// 3. Bid: an english proxy bid with the minimum next price as maximum,
-	// then the same request again (a retry), which must replay the first.
+// bidTwice places an english proxy bid with the minimum next price as
+// maximum, then the same request again (a retry), which must replay the
+// first.
+func bidTwice(ctx context.Context, c *ClientWithResponses, lot *Lot) (*BidResult, error) {
 	key := fmt.Sprintf("flow-bid-%d", time.Now().UnixNano())
 	maxPrice := *lot.MinNext
 	bid, err := c.PlaceBidWithResponse(ctx, lot.Id, &PlaceBidParams{IdempotencyKey: &key}, PlaceBidJSONRequestBody{MaxPrice: &maxPrice})
 	if err := expect("place bid", bid, err, http.StatusCreated, bid != nil && bid.JSON201 != nil); err != nil {
-		return err
+		return nil, err
 	}
 	b := bid.JSON201
 	if b.LotId != lot.Id || b.BidId <= 0 || b.Price < lot.Price {
-		return fmt.Errorf("place bid: answer %+v does not fit lot %d at price %d", *b, lot.Id, lot.Price)
+		return nil, fmt.Errorf("place bid: answer %+v does not fit lot %d at price %d", *b, lot.Id, lot.Price)
 	}
 	again, err := c.PlaceBidWithResponse(ctx, lot.Id, &PlaceBidParams{IdempotencyKey: &key}, PlaceBidJSONRequestBody{MaxPrice: &maxPrice})
 	if err := expect("repeat the bid", again, err, http.StatusCreated, again != nil && again.JSON201 != nil); err != nil {
-		return err
+		return nil, err
 	}
 	if again.JSON201.BidId != b.BidId || again.JSON201.Replayed == nil || !*again.JSON201.Replayed {
-		return fmt.Errorf("repeat the bid: bid %d (replayed %v), want bid %d replayed", again.JSON201.BidId, again.JSON201.Replayed, b.BidId)
+		return nil, fmt.Errorf("repeat the bid: bid %d (replayed %v), want bid %d replayed", again.JSON201.BidId, again.JSON201.Replayed, b.BidId)
 	}
 	fmt.Printf("bid %d at %d (leading %v); the repeat replayed it\n", b.BidId, b.Price, b.Leading)
+	return b, nil
+}
 
-	// 4. Read the lot: one more bid, and the leader and price the bid said.
+// readLot reads the lot back: one more bid, and the leader and price the
+// bid said.
+func readLot(ctx context.Context, c *ClientWithResponses, lot *Lot, b *BidResult, me *User) error {
 	got, err := c.GetLotWithResponse(ctx, lot.Id)
 	if err := expect("read the lot", got, err, http.StatusOK, got != nil && got.JSON200 != nil); err != nil {
 		return err
@@ -149,9 +178,12 @@ func flow(ctx context.Context, base, email, password string) error {
 		return fmt.Errorf("read the lot: price %d, leader %v; the bid said %d and leading", l.Price, l.LeaderOrgId, b.Price)
 	}
 	fmt.Printf("lot %d: %d bids, price %d\n", l.Id, l.BidCount, l.Price)
+	return nil
+}
 
-	// 5. Record a deal at the open mission: this organization sells to a
-	// participant of another delegation (deal parties are participant ids).
+// recordDeal records a deal at the open mission: this organization sells
+// to a participant of another delegation (deal parties are participant ids).
+func recordDeal(ctx context.Context, c *ClientWithResponses, me *User) error {
 	missions, err := c.ListMissionsWithResponse(ctx)
 	if err := expect("list missions", missions, err, http.StatusOK, missions != nil && missions.JSON200 != nil); err != nil {
 		return err
