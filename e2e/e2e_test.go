@@ -21,6 +21,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"niaga/demo"
+	"niaga/files"
+	"niaga/mail"
+	"niaga/mail/mailtest"
 	"niaga/store"
 	"niaga/store/storetest"
 	"niaga/web"
@@ -35,6 +38,8 @@ type server struct {
 	DB   *store.DB
 	Srv  *web.Server
 	Data *demo.Data
+	// Inbox receives the server's mail.
+	Inbox *mailtest.Inbox
 }
 
 func startServer(t *testing.T) *server {
@@ -47,18 +52,44 @@ func startServer(t *testing.T) *server {
 	if err != nil {
 		t.Fatalf("demo: %v", err)
 	}
-	srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	ts := httptest.NewServer(srv.Handler())
+	// The server knows its address before it starts: links in mail use it.
+	ts := httptest.NewUnstartedServer(nil)
+	url := "http://" + ts.Listener.Addr().String()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := web.New(web.Config{DB: db, Logger: log, PublicURL: url, Files: filesDir(t)})
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
+	// Mail goes to a real SMTP server on loopback that the tests read.
+	inbox := mailtest.Start(t, "127.0.0.1:0")
+	sender, err := mail.ParseSMTP("smtp://" + inbox.Addr + "?from=noreply@niaga.id")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { srv.RunBackground(ctx); close(done) }()
+	done := make(chan struct{}, 2)
+	go func() { srv.RunBackground(ctx); done <- struct{}{} }()
+	go func() {
+		(&mail.Mailer{DB: db, Sender: sender, Log: log}).Run(ctx, 200*time.Millisecond)
+		done <- struct{}{}
+	}()
 	t.Cleanup(func() {
 		cancel()
 		ts.CloseClientConnections()
 		ts.Close()
 		<-done
+		<-done
 	})
-	return &server{TS: ts, URL: ts.URL, DB: db, Srv: srv, Data: data}
+	return &server{TS: ts, URL: url, DB: db, Srv: srv, Data: data, Inbox: inbox}
+}
+
+// filesDir is a directory for the server's uploaded documents.
+func filesDir(t *testing.T) *files.Dir {
+	t.Helper()
+	d, err := files.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // tab is one browser tab with its own cookies, plus what it logged.

@@ -25,6 +25,11 @@ var policy = map[string]string{
 	"listProvinces": "public", "listCommodities": "public",
 	"listUsers": "admin", "createUser": "admin", "listOrganizations": "admin", "createOrganization": "admin",
 	"getOrganization": "signed-in", "verifyOrganization": "admin",
+	"requestPasswordReset": "public", "confirmPasswordReset": "public",
+	"signUp": "public", "confirmEmail": "public", "resendConfirmation": "signed-in", "getVerification": "signed-in",
+	"uploadDocument": "signed-in", "getDocument": "signed-in", "verificationQueue": "admin,agency,organizer", "decideVerification": "admin,agency,organizer",
+	"listNotifications": "signed-in", "readNotifications": "signed-in", "getNotificationPreferences": "signed-in",
+	"setNotificationPreferences": "signed-in", "streamNotifications": "signed-in",
 
 	"listMarkets": "public", "createMarket": "organizer,admin", "getMarket": "public",
 	"recordDeposit": "organizer,admin", "listMarketDeposits": "organizer,admin", "listMyDeposits": "signed-in",

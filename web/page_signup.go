@@ -1,6 +1,10 @@
 package web
 
 import (
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
 	"strconv"
 	"strings"
 
@@ -71,16 +75,57 @@ func (s *Server) pageVerification(c *PageCall) error {
 	return c.Render(0, "verification", "verification.title", d)
 }
 
+// pageDocumentUpload takes the form's files, one field per kind (identity,
+// business): a phone user picks both and sends once.
 func (s *Server) pageDocumentUpload(c *PageCall) error {
-	kind, name, body, err := documentPart(c.R)
-	if err == nil {
-		_, err = s.AddDocument(c, c.Actor, c.Actor.OrgID, kind, name, body)
+	n, err := s.eachDocument(c, func(kind niaga.DocumentKind, name string, body io.Reader) error {
+		_, err := s.AddDocument(c, c.Actor, c.Actor.OrgID, kind, name, body)
+		return err
+	})
+	if err == nil && n == 0 {
+		err = niaga.Invalid("identity", "choose a file")
 	}
 	if err != nil {
 		c.Fail(err)
 		return s.pageVerificationStatus(c, StatusOf(niaga.ErrorCode(err)))
 	}
 	return c.Redirect("/account/verification", "flash.document_uploaded")
+}
+
+// eachDocument calls fn for each file of a multipart form whose field
+// names a document kind, and counts them.
+func (s *Server) eachDocument(c *PageCall, fn func(kind niaga.DocumentKind, name string, body io.Reader) error) (int, error) {
+	mt, params, err := mime.ParseMediaType(c.R.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		return 0, niaga.Invalid("identity", "choose a file")
+	}
+	mr := multipart.NewReader(c.R.Body, params["boundary"])
+	n := 0
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return n, niaga.Invalid("identity", "could not be read")
+		}
+		kind := niaga.DocumentKind(p.FormName())
+		if !kind.Valid() || p.FileName() == "" {
+			continue
+		}
+		if err := fn(kind, p.FileName(), p); err != nil {
+			var e *niaga.Error
+			if errors.As(err, &e) {
+				for i := range e.Fields {
+					if e.Fields[i].Field == "file" {
+						e.Fields[i].Field = string(kind) // next to the input that sent it
+					}
+				}
+			}
+			return n, err
+		}
+		n++
+	}
 }
 
 // pageVerificationStatus renders the verification page with a status (a

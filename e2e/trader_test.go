@@ -1,0 +1,117 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"niaga/mail/mailtest"
+)
+
+// The trader's own path from nothing to a verified business, on a 360 px
+// phone over a slow link, in Bahasa Indonesia: sign up, confirm the
+// address from the mail, upload an ID card and a business paper, and be
+// told of the organizer's approval (in the app and by mail). actions counts
+// what the trader does (a page opened by hand, a form sent, a link
+// followed, a file chosen).
+func TestTraderJoins(t *testing.T) {
+	s := startServer(t)
+	trader := s.browser(t)
+	trader.phone()
+	trader.throttle(true)
+	actions := 0
+	act := func(what string) { actions++; t.Logf("trader action %d: %s", actions, what) }
+
+	trader.open("/")
+	act("open the site")
+	trader.do("follow the sign-up link", chromedp.Click(chromedp.CSS(`a[href="/signup"]`)), chromedp.WaitVisible(chromedp.CSS("#f-business_name")))
+	act("tap «Daftar sebagai pelaku usaha»")
+	for sel, v := range map[string]string{"#f-name": "Ani Lestari", "#f-email": "ani@tokoberas.id", "#f-phone": "0812 7788 9900",
+		"#f-password": "beras-lampung-2026", "#f-business_name": "Toko Beras Ani", "#f-city": "Metro", "#f-nib": "9120001234567",
+		"#f-bank_name": "Bank Lampung", "#f-bank_account": "0123456789", "#f-bank_holder": "Ani Lestari"} {
+		trader.fill(sel, v)
+	}
+	trader.do("choose the province", chromedp.SetValue(chromedp.CSS("#f-province"), "18"))
+	trader.submit("form[action='/signup'] button[type=submit]")
+	act("fill in and send the sign-up form")
+	if trader.path() != "/account/verification" || !strings.Contains(trader.text("#state"), "Belum diverifikasi") {
+		t.Fatalf("after sign-up: at %s, state %q, alert %q", trader.path(), trader.text("#state"), trader.text(".alert"))
+	}
+
+	// The confirmation link, from the mail.
+	link := waitMail(t, s.Inbox, "ani@tokoberas.id", "Konfirmasi email", regexp.MustCompile(`http://\S+/confirm-email\?token=\S+`))
+	trader.do("open the mailed link", chromedp.Navigate(link))
+	act("open the link in the mail")
+	trader.submit("form[action='/confirm-email'] button[type=submit]")
+	act("tap «Konfirmasi»")
+	if trader.path() != "/account/verification" || trader.text(".flash") != "Email terkonfirmasi." {
+		t.Fatalf("after confirming: at %s, flash %q", trader.path(), trader.text(".flash"))
+	}
+
+	// The documents: a scan of the ID card, a photo of the NIB.
+	dir := t.TempDir()
+	for _, d := range []struct{ kind, name string }{{"identity", "ktp.pdf"}, {"business", "nib.pdf"}} {
+		path := filepath.Join(dir, d.name)
+		if err := os.WriteFile(path, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		trader.do("choose "+d.name, chromedp.SetUploadFiles(chromedp.CSS("#f-"+d.kind), []string{path}))
+		act("choose the file " + d.name)
+	}
+	trader.submit("form[action='/account/documents'] button[type=submit]")
+	act("tap «Unggah»")
+	if docs := trader.text("#documents"); !strings.Contains(docs, "ktp.pdf") || !strings.Contains(docs, "nib.pdf") {
+		t.Fatalf("documents not listed: %q / %q", docs, trader.text(".alert"))
+	}
+	if !strings.Contains(trader.text("#state"), "Menunggu verifikasi") {
+		t.Fatalf("state after both documents: %q", trader.text("#state"))
+	}
+	trader.checkWidth("trader", "/account/verification")
+
+	// The organizer of Lampung approves, on another device.
+	staff := trader.another()
+	staff.signIn("lampung@niaga.id")
+	staff.open("/verifications")
+	if !strings.Contains(staff.text("main"), "Toko Beras Ani") {
+		t.Fatalf("the queue lacks the new business: %q", staff.text("main"))
+	}
+	staff.submit(`section[id^="case-"] button[value="approved"]`)
+	if !strings.Contains(staff.text(".flash"), "disetujui") {
+		t.Fatalf("approval: flash %q, alert %q", staff.text(".flash"), staff.text(".alert"))
+	}
+
+	// The trader is told: the bell counts it live, and a mail arrives.
+	trader.waitText(".bell .count", "1", 15*time.Second)
+	waitMail(t, s.Inbox, "ani@tokoberas.id", "Toko Beras Ani terverifikasi", regexp.MustCompile(`/account/verification`))
+	trader.open("/account/verification")
+	if !strings.Contains(trader.text("#state"), "Terverifikasi") {
+		t.Fatalf("state after approval: %q", trader.text("#state"))
+	}
+	t.Logf("the trader's own actions from nothing to a verified business: %d (plus one approval by staff)", actions)
+	trader.clean()
+}
+
+// waitMail waits for a mail to to whose subject contains subject and
+// returns the first match of re in its text.
+func waitMail(t *testing.T, in *mailtest.Inbox, to, subject string, re *regexp.Regexp) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range in.Messages() {
+			if m.To == to && strings.Contains(m.Subject, subject) {
+				if got := re.FindString(m.Text); got != "" {
+					return got
+				}
+				t.Fatalf("mail %q lacks %s:\n%s", m.Subject, re, m.Text)
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no mail to %s about %q within 20 s (%d mails in all)", to, subject, len(in.Messages()))
+	return ""
+}
