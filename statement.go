@@ -167,10 +167,12 @@ func ParseStatement(table [][]string) (Statement, error) {
 		readHeading(row, &st, &period)
 	}
 	if head < 0 {
-		return st, Invalid("file", "no header row: the statement needs columns for the date (Tanggal), the description (Keterangan), and the amount (Jumlah with CR/DB, or Debet and Kredit)")
+		return st, &Error{Code: CodeInvalid, Message: "no statement header row: the statement needs columns for the date (Tanggal), the description (Keterangan), and the amount (Jumlah with CR/DB, or Debet and Kredit)",
+			Fields: []FieldError{{Field: "file", Reason: "no statement header row"}}}
 	}
 	if cols.balance < 0 && cols.ref < 0 {
-		return st, Invalid("file", "the statement needs a balance column (Saldo) or the bank's reference column (No. Referensi): without one, two equal transfers on one day could not be told apart")
+		return st, &Error{Code: CodeInvalid, Message: "the statement needs a balance column (Saldo) or the bank's reference column (No. Referensi): without one, two equal transfers on one day could not be told apart",
+			Fields: []FieldError{{Field: "file", Reason: "no balance or reference column"}}}
 	}
 	for i := head + 1; i < len(table); i++ {
 		row := table[i]

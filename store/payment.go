@@ -129,7 +129,8 @@ func (db *DB) ReconcileStatement(ctx context.Context, actor *niaga.Actor, market
 			return err
 		}
 		if own := digitsOnly(account); st.Account != "" && own != "" && st.Account != own {
-			return niaga.Invalid("file", fmt.Sprintf("the statement is of account %s; this market takes deposits on account %s", st.Account, account))
+			return &niaga.Error{Code: niaga.CodeInvalid, Message: fmt.Sprintf("the statement is of account %s; this market takes deposits on account %s", st.Account, account),
+				Fields: []niaga.FieldError{{Field: "file", Reason: "statement of another account"}}}
 		}
 		rc := &reconciler{tx: tx, actor: actor, marketID: marketID, res: &res, seen: map[string]bool{}, orgs: map[int64]*reconcileOrg{}}
 		for _, l := range st.Lines {

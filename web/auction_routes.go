@@ -31,8 +31,13 @@ func auctionRoutes() []endpoint {
 			api((*Server).recordDeposit)},
 		{Route{Method: "GET", Path: "/api/v1/markets/{id}/deposits", ID: "listMarketDeposits", Summary: "Deposit accounts of a market (its organizer)", Tag: tag, Policy: &marketOrganizers},
 			api((*Server).listMarketDeposits)},
-		{Route{Method: "GET", Path: "/api/v1/deposits", ID: "listMyDeposits", Summary: "Your organization's deposit accounts", Tag: tag, Policy: &SignedIn},
+		{Route{Method: "GET", Path: "/api/v1/deposits", ID: "listMyDeposits", Summary: "Your organization's deposit accounts, with the payment reference of each", Tag: tag, Policy: &SignedIn},
 			api((*Server).listMyDeposits)},
+		{Route{Method: "PUT", Path: "/api/v1/markets/{id}/payment", ID: "setPaymentInstructions", Summary: "Set the bank account buyers pay deposits into (the market's organizer); all fields empty clears it", Tag: tag, Policy: &marketOrganizers},
+			api((*Server).setPaymentInstructions)},
+		{Route{Method: "POST", Path: "/api/v1/markets/{id}/statements", ID: "importStatement", Summary: "Reconcile a bank statement (CSV as the bank exports it, or XLSX: text/csv, the XLSX type, or multipart field \"file\"): credits matched by payment reference, each statement line at most once; dry_run=true previews (the market's organizer)",
+			Tag: tag, Policy: &marketOrganizers, Query: []string{"dry_run"}, Produces: "application/json"},
+			raw((*Server).importStatement)},
 
 		// Sessions.
 		{Route{Method: "GET", Path: "/api/v1/sessions", ID: "listSessions", Summary: "Auction sessions", Tag: tag, Policy: &Public},
