@@ -1,6 +1,7 @@
 package niaga_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -216,4 +217,34 @@ func FuzzParseStatement(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The example of docs/deposits.md reads as the page says.
+func TestStatementDocExample(t *testing.T) {
+	doc, err := os.ReadFile("docs/deposits.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, _ := strings.Cut(string(doc), "## Reconciling the bank statement")
+	_, block, _ := strings.Cut(after, "```\n")
+	block, _, _ = strings.Cut(block, "```")
+	st, err := niaga.ParseStatement(table(block))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Account != "0213456789" || len(st.Lines) != 4 {
+		t.Fatalf("%+v", st)
+	}
+	for i, l := range st.Lines[:2] {
+		refs := niaga.FindPaymentReferences(l.Description)
+		if !l.Credit || l.Key == "" || len(refs) != 1 || refs[0].Reason != "" || refs[0].MarketID != 1 {
+			t.Errorf("credit %d: %+v %+v", i, l, refs)
+		}
+	}
+	if l := st.Lines[2]; l.Credit || l.Amount != 10_000 || l.Date != "2026-03-03" {
+		t.Errorf("debit: %+v", l)
+	}
+	if !st.Lines[3].Pending {
+		t.Errorf("pending: %+v", st.Lines[3])
+	}
 }

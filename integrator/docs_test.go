@@ -69,6 +69,7 @@ func TestDocsCurlSession(t *testing.T) {
 		`"bid_id":`,              // the bid
 		"event: bid",             // the lot's stream
 		`"total_display": "IDR `, // the board, in English
+		`"status": "credit"`,     // the statement's dry run matched the buyer's reference
 	} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("the session's output lacks %s:\n%s", want, out)
