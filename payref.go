@@ -120,22 +120,25 @@ type FoundReference struct {
 }
 
 // FindPaymentReferences finds the 16-digit numbers in a bank statement's
-// description: runs of exactly 16 digits, and groups of digits joined by
-// single spaces or dashes that make 16 digits together (a reference typed
-// as shown, "0000 0100 0000 4220"). Each is checked; valid references come
-// first, in order of appearance, without repeats.
+// description: runs of exactly 16 digits, and neighbouring groups of
+// digits, joined by single spaces or dashes, that make 16 together (a
+// reference typed as shown, "0000 0100 0000 4220", even after another
+// number). Each is checked: the valid references in order of appearance,
+// without repeats, or when there is none the numbers that fail the check
+// (typos).
 func FindPaymentReferences(text string) []FoundReference {
 	var cands []string
-	// Plain runs of digits.
-	for _, run := range digitRuns(text, false) {
-		if len(run) == PaymentReferenceLen {
-			cands = append(cands, run)
-		}
-	}
-	// Groups joined by one space or dash.
-	for _, run := range digitRuns(text, true) {
-		if len(run) == PaymentReferenceLen {
-			cands = append(cands, run)
+	for _, run := range digitRuns(text) {
+		// Every window of whole groups that makes 16 digits; a single
+		// group of 16 is a plain run.
+		for i := range run {
+			n := 0
+			for j := i; j < len(run) && n < PaymentReferenceLen; j++ {
+				n += len(run[j])
+				if n == PaymentReferenceLen {
+					cands = append(cands, strings.Join(run[i:j+1], ""))
+				}
+			}
 		}
 	}
 	var valid, invalid []FoundReference
@@ -153,30 +156,36 @@ func FindPaymentReferences(text string) []FoundReference {
 			invalid = append(invalid, f)
 		}
 	}
-	return append(valid, invalid...)
+	if len(valid) > 0 {
+		return valid // numbers that are no reference only matter when none is
+	}
+	return invalid
 }
 
-// digitRuns returns the maximal runs of digits in text; joined, a single
-// space or dash between two digits continues a run (and is dropped).
-func digitRuns(text string, joined bool) []string {
-	var runs []string
-	var cur []byte
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c >= '0' && c <= '9' {
-			cur = append(cur, c)
+// digitRuns returns the runs of digit groups in text: groups are maximal
+// runs of digits, and a single space or dash between two groups keeps
+// them in one run.
+func digitRuns(text string) [][]string {
+	var runs [][]string
+	var run []string
+	start := -1
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) && text[i] >= '0' && text[i] <= '9' {
+			if start < 0 {
+				start = i
+			}
 			continue
 		}
-		if joined && (c == ' ' || c == '-') && len(cur) > 0 && i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' {
-			continue
+		if start >= 0 {
+			run = append(run, text[start:i])
+			start = -1
 		}
-		if len(cur) > 0 {
-			runs = append(runs, string(cur))
-			cur = cur[:0]
+		joins := i < len(text) && (text[i] == ' ' || text[i] == '-') && len(run) > 0 && i > 0 && text[i-1] >= '0' && text[i-1] <= '9' &&
+			i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9'
+		if !joins && len(run) > 0 {
+			runs = append(runs, run)
+			run = nil
 		}
-	}
-	if len(cur) > 0 {
-		runs = append(runs, string(cur))
 	}
 	return runs
 }

@@ -98,7 +98,7 @@ func TestFindPaymentReferences(t *testing.T) {
 	ref7, _ := niaga.PaymentReference(3, 7)
 	cases := []struct {
 		text string
-		want []string // digits, valid first
+		want []string // digits
 		bad  []string // reasons of the invalid ones, in order
 	}{
 		{"TRSF E-BANKING CR 0303/FTSCY/WS95031 2500000.00 " + ref42 + " PT MAJU JAYA", []string{ref42}, nil},
@@ -107,8 +107,11 @@ func TestFindPaymentReferences(t *testing.T) {
 		{"BI-FAST CR " + ref7 + " / " + ref42, []string{ref7, ref42}, nil},
 		{"TRSF 0000010000004230 SALAH KETIK", []string{"0000010000004230"}, []string{niaga.RefCheckDigits}},
 		{"BIAYA ADM", nil, nil},
-		{"TRSF 12345 " + ref42 + ref42, nil, nil}, // 32 digits in one run is no reference
+		{"TRSF 12345 " + ref42 + ref42, nil, nil}, // 32 digits in one run are no reference
 		{ref42 + " " + ref42, []string{ref42}, nil},
+		{"TRSF 0203 0000 0100 0000 4220 PT MAJU", []string{ref42}, nil}, // after another number
+		{"TRSF 0000-0100-0000-4220-7", []string{ref42}, nil},
+		{"CR 12 0000 0100 0000 4220 34", []string{ref42}, nil},
 	}
 	for _, c := range cases {
 		got := niaga.FindPaymentReferences(c.text)

@@ -262,16 +262,15 @@ func (rc *reconciler) credit(ctx context.Context, o *StatementOutcome, org *reco
 // by valid references of this market; else why none.
 func (rc *reconciler) reference(desc string) (orgID int64, ref, reason string) {
 	found := niaga.FindPaymentReferences(desc)
-	if len(found) == 0 {
+	switch {
+	case len(found) == 0:
 		return 0, "", ReasonNoReference
+	case found[0].Reason != "": // no valid one: a typo
+		return 0, found[0].Digits, found[0].Reason
 	}
 	other := ""
 	for _, f := range found {
 		switch {
-		case f.Reason != "": // valid ones come first: a typo is the answer only without them
-			if ref == "" && other == "" {
-				ref, reason = f.Digits, f.Reason
-			}
 		case f.MarketID != rc.marketID:
 			if other == "" {
 				other = f.Digits
@@ -279,16 +278,13 @@ func (rc *reconciler) reference(desc string) (orgID int64, ref, reason string) {
 		case orgID != 0 && f.OrgID != orgID:
 			return 0, ref + " " + f.Digits, ReasonSeveralRefs
 		default:
-			orgID, ref, reason = f.OrgID, f.Digits, ""
+			orgID, ref = f.OrgID, f.Digits
 		}
 	}
-	if orgID != 0 {
-		return orgID, ref, ""
-	}
-	if other != "" {
+	if orgID == 0 {
 		return 0, other, ReasonOtherMarket
 	}
-	return 0, ref, reason
+	return orgID, ref, ""
 }
 
 // org reads an organization once per reconciliation, with its balance at

@@ -72,7 +72,7 @@ func TestPaymentInstructions(t *testing.T) {
 // TestReconcileStatement imports a bank statement with every kind of line:
 // two credits matched by reference (one typed with spaces), credits without
 // a reference, with a typo, of another market, of an unknown and of a
-// non-business organization, over the limit, a debit, a line repeated, a
+// non-business organization, over the limit, of two buyers, a debit, a line repeated, a
 // malformed and a pending line. The dry run changes nothing; the import
 // credits the two matched lines, which lets a refused bid through; a
 // re-import credits nothing.
@@ -124,6 +124,7 @@ Tanggal Transaksi;Keterangan;Cabang;Jumlah;;Saldo
 '04/03;TRSF CR %[6]s;'0998;700.000,00;CR;14.350.000,00
 '05/03;TRSF CR %[7]s;'0998;2.000.000.000.000.000,00;CR;2.000.000.014.350.000,00
 '05/03;BIAYA ADM;'0000;10.000,00;DB;2.000.000.014.340.000,00
+'05/03;SETORAN %[1]s %[7]s;'0998;1.000,00;CR;2.000.000.014.341.000,00
 '02/03;TRSF E-BANKING CR 0203/FTSCY/WS95031 %[1]s UD PEMBELI;'0998;1.000.000,00;CR;11.000.000,00
 '31/02;TRSF CR %[1]s;'0998;1.000,00;CR;2.000.000.014.341.000,00
 PEND;TRSF CR %[1]s;'0998;9.000.000,00;CR;2.000.000.023.341.000,00
@@ -140,6 +141,7 @@ Saldo Awal;:;10.000.000,00
 			{store.LineUnmatched, store.ReasonNotBusiness},
 			{store.LineUnmatched, store.ReasonAmountRange},
 			{store.LineIgnored, store.ReasonDebit},
+			{store.LineUnmatched, store.ReasonSeveralRefs},
 			{store.LineDuplicate, ""},
 			{store.LineMalformed, niaga.MalformedDate},
 			{store.LineIgnored, store.ReasonPending},
@@ -185,7 +187,7 @@ Saldo Awal;:;10.000.000,00
 			t.Fatal(err)
 		}
 		check(dry, store.LineCredit)
-		if dry.Credited != 1_250_000 || dry.Counts[store.LineCredit] != 2 || dry.Counts[store.LineUnmatched] != 6 || dry.Lines[0].OrgName != "Pembeli 0" || dry.Lines[0].EntryID != 0 {
+		if dry.Credited != 1_250_000 || dry.Counts[store.LineCredit] != 2 || dry.Counts[store.LineUnmatched] != 7 || dry.Lines[0].OrgName != "Pembeli 0" || dry.Lines[0].EntryID != 0 {
 			t.Fatalf("dry run %+v", dry)
 		}
 		if len(balances()) != 0 {
