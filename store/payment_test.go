@@ -72,10 +72,10 @@ func TestPaymentInstructions(t *testing.T) {
 // TestReconcileStatement imports a bank statement with every kind of line:
 // two credits matched by reference (one typed with spaces), credits without
 // a reference, with a typo, of another market, of an unknown and of a
-// non-business organization, over the limit, of two buyers, a debit, a line repeated, a
-// malformed and a pending line. The dry run changes nothing; the import
-// credits the two matched lines, which lets a refused bid through; a
-// re-import credits nothing.
+// non-business organization, over the limit, naming two buyers; a debit, a
+// line repeated, a malformed and a pending line. The dry run changes
+// nothing; the import credits the two matched lines, which lets a refused
+// bid through; a re-import credits nothing.
 func TestReconcileStatement(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
