@@ -1,6 +1,10 @@
 package niaga
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // Market is an auction market run by one organizer in one province.
 type Market struct {
@@ -15,6 +19,48 @@ type Market struct {
 	DepositRatioBps int64     `json:"deposit_ratio_bps" range:"deposit_ratio_bps" doc:"Default guarantee of a lot in basis points of reserve × quantity (500–1000, 5–10 %, is common)."`
 	Mechanisms      []string  `json:"mechanisms" enum:"mechanism" range:"market_mechanisms" doc:"The auction mechanisms the market runs."`
 	CreatedAt       time.Time `json:"created_at"`
+	// Payment says where buyers pay guarantee deposits in (public, as in
+	// an auction's announcement); empty until the organizer sets it.
+	Payment PaymentInstructions `json:"payment"`
+}
+
+// PaymentInstructions are the bank account of a market's organizer that
+// takes guarantee deposits. A buyer transfers to it with its payment
+// reference in the remark (see PaymentReference), and the organizer's
+// statement import credits the deposit.
+type PaymentInstructions struct {
+	Bank          string `json:"bank"`           // e.g. "BCA KCU Tanjung Karang"
+	AccountNumber string `json:"account_number"` // as the bank writes it
+	AccountHolder string `json:"account_holder"`
+}
+
+// Set reports whether the organizer has given an account.
+func (p PaymentInstructions) Set() bool { return p.AccountNumber != "" }
+
+// Validate checks payment instructions: all three fields, or none (which
+// clears them). The account number is digits, with the spaces, dashes or
+// dots banks print in it.
+func (p *PaymentInstructions) Validate() error {
+	p.Bank, p.AccountNumber, p.AccountHolder = strings.TrimSpace(p.Bank), strings.TrimSpace(p.AccountNumber), strings.TrimSpace(p.AccountHolder)
+	if *p == (PaymentInstructions{}) {
+		return nil
+	}
+	var c Check
+	c.Require(p.Bank != "" && utf8.RuneCountInString(p.Bank) <= 100, "bank", "required, at most 100 characters")
+	digits := 0
+	ok := len(p.AccountNumber) <= 40
+	for _, r := range p.AccountNumber {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ' || r == '-' || r == '.':
+		default:
+			ok = false
+		}
+	}
+	c.Require(ok && digits >= 5 && digits <= 34, "account_number", "5 to 34 digits (spaces, dashes and dots allowed)")
+	c.Require(p.AccountHolder != "" && utf8.RuneCountInString(p.AccountHolder) <= 200, "account_holder", "required, at most 200 characters")
+	return c.Err()
 }
 
 // Session kinds: spot delivery, or forward delivery on a later date.
@@ -114,6 +160,9 @@ type Lot struct {
 	SoldQuantity int64     `json:"sold_quantity,omitempty" range:"opt_quantity"`
 	ClosedAt     time.Time `json:"closed_at,omitzero"`
 	ServerTime   time.Time `json:"server_time"`
+	// Deposit is where the signed-in buyer's deposit stands for this lot;
+	// only on GET /lots/{id} for a business that is not the seller.
+	Deposit *LotDeposit `json:"deposit,omitempty"`
 }
 
 // Bid is a visible bid (sealed bids are visible only after close, or to
@@ -197,4 +246,27 @@ type DepositAccount struct {
 	Committed int64 `json:"committed"` // the guarantees of the lots where the buyer holds an open position
 	Free      int64 `json:"free"`      // balance − locked
 	Forfeited int64 `json:"forfeited"`
+	// PaymentReference is what the buyer writes in the remark of a
+	// transfer that pays into this account (16 digits, see PaymentReference).
+	PaymentReference string `json:"payment_reference"`
+}
+
+// LotDeposit is where the signed-in buyer's deposit stands for one lot
+// before it bids: the same figures the bid's deposit check uses (see
+// docs/deposits.md), none derived from any bid.
+type LotDeposit struct {
+	Guarantee int64 `json:"guarantee"` // the lot's
+	// HasAccount is false when the buyer has no deposit at the market yet.
+	HasAccount bool  `json:"has_account"`
+	Free       int64 `json:"free"` // balance − locked at the lot's market
+	// Held is the guarantees of the buyer's open positions on the
+	// market's other lots.
+	Held int64 `json:"held"`
+	// Available is free − held (never below zero): what the lot's
+	// guarantee must fit in.
+	Available int64 `json:"available"`
+	// Missing is what a bid lacks: guarantee + held − free, or 0 when the
+	// deposit covers the lot.
+	Missing          int64  `json:"missing"`
+	PaymentReference string `json:"payment_reference"`
 }

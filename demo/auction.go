@@ -32,10 +32,18 @@ func seedAuction(ctx context.Context, db *store.DB, d *Data) error {
 	if err != nil {
 		return fmt.Errorf("market: %w", err)
 	}
+	// Where buyers pay deposits in (the account numbers are made up).
+	pay := map[int64]niaga.PaymentInstructions{
+		mL.ID: {Bank: "BCA KCU Tanjung Karang", AccountNumber: "0213 456 789", AccountHolder: "Pasar Lelang Komoditas Lampung"},
+		mJ.ID: {Bank: "Bank Jateng Cabang Semarang", AccountNumber: "1-012-34567-8", AccountHolder: "Koperasi Amira"},
+	}
 	for _, m := range []niaga.Market{mL, mJ} {
 		org := lampung
 		if m.ID == mJ.ID {
 			org = amira
+		}
+		if _, err := db.SetPaymentInstructions(ctx, org, m.ID, pay[m.ID]); err != nil {
+			return fmt.Errorf("payment instructions: %w", err)
 		}
 		for _, b := range buyers {
 			if _, err := db.RecordDeposit(ctx, org, m.ID, store.DepositInput{OrgID: b.OrgID, Kind: "deposit", Amount: 2_000_000_000, Note: "setoran awal"}); err != nil {

@@ -70,6 +70,7 @@ func TestDocsCurlSession(t *testing.T) {
 		"event: bid",                        // the lot's stream
 		`"total_display": "IDR `,            // the board, in English
 		`"content_type": "application/pdf"`, // a signed-up business's document
+		`"status": "credit"`,                // the statement's dry run matched the buyer's reference
 	} {
 		if !bytes.Contains(out, []byte(want)) {
 			t.Errorf("the session's output lacks %s:\n%s", want, out)

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -88,6 +89,14 @@ func (db *DB) PlaceBid(ctx context.Context, req BidRequest) (BidResult, error) {
 		return BidResult{}, niaga.Errorf(niaga.CodeUnavailable, "shutting down")
 	}
 	<-j.done // once queued, wait for the outcome: it may commit even if the client left
+	var short *DepositShortfall
+	if errors.As(j.err, &short) {
+		// Where to pay, read after the bid's transaction: a refusal
+		// adds no read to the commit group.
+		if m, err := db.Market(ctx, short.MarketID); err == nil {
+			short.Payment = m.Payment
+		}
+	}
 	return j.res, j.err
 }
 

@@ -296,26 +296,77 @@ func englishCommitment(r *lotRow, org int64) int64 {
 	return r.Guarantee
 }
 
-// checkDeposit refuses a bid whose buyer's free deposit does not cover this
-// lot's guarantee plus the guarantees of the buyer's other open positions
-// at the market, from the account that placeBid read (and locked) with the
-// bidder. It needs no bid amount: nothing it answers depends on a price, a
-// proxy maximum or a limit (see docs/deposits.md).
-func checkDeposit(r *lotRow, acct *bidderAccount) error {
-	if !acct.hasAccount {
-		return niaga.Errorf(niaga.CodeInsufficientDeposit, "no guarantee deposit at this market: the organizer must record one before you bid")
-	}
-	need, ok := niaga.AddInt64(r.Guarantee, acct.others)
+// depositStanding is the deposit check's arithmetic, in this one place:
+// what a buyer's account at the lot's market (read with the bidder) covers
+// for a lot's guarantee. Bids are checked with it and lots show it to
+// their buyer (LotDeposit). It needs no bid amount: nothing it answers
+// depends on a price, a proxy maximum or a limit (see docs/deposits.md).
+func depositStanding(guarantee, marketID, org int64, acct *bidderAccount) niaga.LotDeposit {
+	s := niaga.LotDeposit{Guarantee: guarantee, HasAccount: acct.hasAccount, Free: acct.balance - acct.locked, Held: acct.others}
+	s.PaymentReference, _ = niaga.PaymentReference(marketID, org)
+	need, ok := niaga.AddInt64(guarantee, acct.others)
 	if !ok {
 		need = math.MaxInt64
 	}
-	if free := acct.balance - acct.locked; free < need {
-		return &niaga.Error{Code: niaga.CodeInsufficientDeposit,
-			Message: fmt.Sprintf("free deposit Rp %s does not cover the guarantee: Rp %s required (Rp %s for this lot + Rp %s for your other open positions at this market), Rp %s missing",
-				niaga.FormatInt(free, "id"), niaga.FormatInt(need, "id"), niaga.FormatInt(r.Guarantee, "id"), niaga.FormatInt(acct.others, "id"),
-				niaga.FormatInt(need-free, "id"))}
+	if avail, ok := niaga.AddInt64(s.Free, -s.Held); ok && avail > 0 {
+		s.Available = avail
+	}
+	if s.Free < need {
+		if s.Missing, ok = niaga.AddInt64(need, -s.Free); !ok {
+			s.Missing = math.MaxInt64
+		}
+	}
+	return s
+}
+
+// checkDeposit refuses a bid whose buyer's free deposit does not cover this
+// lot's guarantee plus the guarantees of the buyer's other open positions
+// at the market, from the account that placeBid read (and locked) with the
+// bidder.
+func checkDeposit(r *lotRow, acct *bidderAccount, org int64) error {
+	if s := depositStanding(r.Guarantee, r.MarketID, org, acct); !s.HasAccount || s.Missing > 0 {
+		return &DepositShortfall{MarketID: r.MarketID, Standing: s}
 	}
 	return nil
+}
+
+// DepositShortfall refuses a bid for want of deposit. It says how much is
+// missing and how to pay it in: the buyer's payment reference and, filled
+// in by PlaceBid once the bid's transaction is over, the market's payment
+// instructions. Every figure is the buyer's own or public.
+type DepositShortfall struct {
+	MarketID int64
+	Standing niaga.LotDeposit
+	Payment  niaga.PaymentInstructions
+}
+
+func (e *DepositShortfall) message() string {
+	s := e.Standing
+	pay := fmt.Sprintf("pay Rp %s in with payment reference %s", niaga.FormatInt(s.Missing, "id"), niaga.FormatPaymentReference(s.PaymentReference))
+	if e.Payment.Set() {
+		pay += fmt.Sprintf(" to %s account %s (%s)", e.Payment.Bank, e.Payment.AccountNumber, e.Payment.AccountHolder)
+	}
+	if !s.HasAccount {
+		return "no guarantee deposit at this market: " + pay + " before you bid"
+	}
+	return fmt.Sprintf("free deposit Rp %s does not cover the guarantee: Rp %s required (Rp %s for this lot + Rp %s for your other open positions at this market), Rp %s missing: %s",
+		niaga.FormatInt(s.Free, "id"), niaga.FormatInt(s.Free+s.Missing, "id"), niaga.FormatInt(s.Guarantee, "id"), niaga.FormatInt(s.Held, "id"),
+		niaga.FormatInt(s.Missing, "id"), pay)
+}
+
+func (e *DepositShortfall) Error() string {
+	return string(niaga.CodeInsufficientDeposit) + ": " + e.message()
+}
+
+// Unwrap exposes the domain error so the code maps to a status.
+func (e *DepositShortfall) Unwrap() error {
+	return &niaga.Error{Code: niaga.CodeInsufficientDeposit, Message: e.message()}
+}
+
+// Shortfall is what the refusal's problem document adds: the amount
+// missing, the payment reference and where to pay.
+func (e *DepositShortfall) Shortfall() (missing int64, reference string, payment niaga.PaymentInstructions) {
+	return e.Standing.Missing, e.Standing.PaymentReference, e.Payment
 }
 
 func (tx *Tx) setCommitment(ctx context.Context, r *lotRow, org, v int64) error {
@@ -339,7 +390,7 @@ func (b *bidBatch) bidEnglish(ctx context.Context, r *lotRow, acct *bidderAccoun
 	// The leader already holds the lot's guarantee: raising a maximum
 	// commits nothing more (and must not: the maximum is secret).
 	if req.Actor.OrgID != s.Leader {
-		if err := checkDeposit(r, acct); err != nil {
+		if err := checkDeposit(r, acct, req.Actor.OrgID); err != nil {
 			return "", nil, err
 		}
 	}
@@ -376,7 +427,7 @@ func (b *bidBatch) bidSealed(ctx context.Context, r *lotRow, acct *bidderAccount
 	if _, err := value(req.In.Price, r.Quantity, "price"); err != nil {
 		return "", nil, err
 	}
-	if err := checkDeposit(r, acct); err != nil {
+	if err := checkDeposit(r, acct, req.Actor.OrgID); err != nil {
 		return "", nil, err
 	}
 	b.writing()
@@ -405,7 +456,7 @@ func (b *bidBatch) bidDutch(ctx context.Context, r *lotRow, acct *bidderAccount,
 	if _, err := value(price, r.Quantity, "price"); err != nil {
 		return "", nil, err
 	}
-	if err := checkDeposit(r, acct); err != nil {
+	if err := checkDeposit(r, acct, req.Actor.OrgID); err != nil {
 		return "", nil, err
 	}
 	// The award can still refuse (a deposit too small to lock): undo the
@@ -448,7 +499,7 @@ func (b *bidBatch) bidCall(ctx context.Context, r *lotRow, acct *bidderAccount, 
 	// A buyer's position on the lot holds the lot's guarantee once,
 	// whatever its orders' limits and quantities.
 	if side == "buy" {
-		if err := checkDeposit(r, acct); err != nil {
+		if err := checkDeposit(r, acct, req.Actor.OrgID); err != nil {
 			return "", nil, err
 		}
 	}

@@ -29,63 +29,17 @@ func (in *DepositInput) Validate() error {
 }
 
 // RecordDeposit adds a deposit or refund to a buyer's account at a market;
-// only the market's organizer records them. A refund may not take the free
-// deposit below the guarantees of the buyer's open positions (fixed
-// amounts per lot: the refusal names no figure derived from a bid).
+// only the market's organizer records them.
 func (db *DB) RecordDeposit(ctx context.Context, actor *niaga.Actor, marketID int64, in DepositInput) (niaga.DepositAccount, error) {
 	if err := in.Validate(); err != nil {
 		return niaga.DepositAccount{}, err
 	}
 	err := db.InTx(ctx, func(tx *Tx) error {
-		var organizer int64
-		if err := tx.QueryRow(ctx, "SELECT organizer_org_id FROM markets WHERE id = $1", marketID).Scan(&organizer); err != nil {
+		if err := tx.organizerOf(ctx, actor, marketID, "only the market's organizer records deposits"); err != nil {
 			return err
 		}
-		if !isOrganizerOf(actor, organizer) {
-			return niaga.Errorf(niaga.CodeForbidden, "only the market's organizer records deposits")
-		}
-		var kind string
-		if err := tx.QueryRow(ctx, "SELECT kind FROM organizations WHERE id = $1", in.OrgID).Scan(&kind); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return niaga.Invalid("org_id", "organization does not exist")
-			}
-			return err
-		}
-		if kind != string(niaga.OrgBusiness) {
-			return niaga.Invalid("org_id", "deposits are held for business organizations")
-		}
-		if _, err := tx.Exec(ctx, "INSERT INTO deposit_accounts (market_id, org_id) VALUES ($1,$2) ON CONFLICT (market_id, org_id) DO NOTHING", marketID, in.OrgID); err != nil {
-			return err
-		}
-		var balance, locked int64
-		if err := tx.QueryRow(ctx, "SELECT balance, locked FROM deposit_accounts WHERE market_id = $1 AND org_id = $2"+tx.ForUpdate(), marketID, in.OrgID).Scan(&balance, &locked); err != nil {
-			return err
-		}
-		delta := in.Amount
-		if in.Kind == "refund" {
-			var committed int64
-			if err := tx.QueryRow(ctx, "SELECT COALESCE(SUM(value), 0) FROM commitments WHERE market_id = $1 AND org_id = $2", marketID, in.OrgID).Scan(&committed); err != nil {
-				return err
-			}
-			if balance-locked-in.Amount < committed {
-				return &niaga.Error{Code: niaga.CodeConflict, Message: fmt.Sprintf("refund exceeds the free deposit (Rp %s free, Rp %s held as guarantees of open positions)",
-					niaga.FormatInt(balance-locked, "id"), niaga.FormatInt(committed, "id")), Fields: []niaga.FieldError{{Field: "amount", Reason: "exceeds the free deposit"}}}
-			}
-			delta = -in.Amount
-		}
-		nb, ok := niaga.AddInt64(balance, delta)
-		if !ok {
-			return niaga.Invalid("amount", "too large")
-		}
-		if _, err := tx.Exec(ctx, "UPDATE deposit_accounts SET balance = $1 WHERE market_id = $2 AND org_id = $3", nb, marketID, in.OrgID); err != nil {
-			return err
-		}
-		id, err := tx.InsertID(ctx, "INSERT INTO deposit_entries (market_id, org_id, kind, amount, note, actor_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
-			marketID, in.OrgID, in.Kind, in.Amount, in.Note, actorID(actor), micros(tx.Now))
-		if err != nil {
-			return err
-		}
-		return tx.Audit(actor, "deposit."+in.Kind, "deposit_entry", id, map[string]int64{"balance": balance}, map[string]int64{"balance": nb, "org_id": in.OrgID, "market_id": marketID})
+		_, err := tx.recordDeposit(ctx, actor, marketID, in)
+		return err
 	})
 	if err != nil {
 		return niaga.DepositAccount{}, err
@@ -95,6 +49,83 @@ func (db *DB) RecordDeposit(ctx context.Context, actor *niaga.Actor, marketID in
 		return niaga.DepositAccount{}, err
 	}
 	return accts[0], nil
+}
+
+// organizerOf refuses an actor who does not organize the market (admins
+// organize every market).
+func (tx *Tx) organizerOf(ctx context.Context, actor *niaga.Actor, marketID int64, refusal string) error {
+	var organizer int64
+	if err := tx.QueryRow(ctx, "SELECT organizer_org_id FROM markets WHERE id = $1", marketID).Scan(&organizer); err != nil {
+		return err
+	}
+	if !isOrganizerOf(actor, organizer) {
+		return niaga.Errorf(niaga.CodeForbidden, "%s", refusal)
+	}
+	return nil
+}
+
+// recordDeposit is the rule of a deposit entry, for an organizer already
+// authorized: deposits are held for business organizations; a refund may
+// not take the free deposit below the guarantees of the buyer's open
+// positions (fixed amounts per lot: the refusal names no figure derived
+// from a bid); the balance never overflows; each entry is audited. It
+// returns the entry's id.
+func (tx *Tx) recordDeposit(ctx context.Context, actor *niaga.Actor, marketID int64, in DepositInput) (int64, error) {
+	if err := in.Validate(); err != nil {
+		return 0, err
+	}
+	var kind string
+	if err := tx.QueryRow(ctx, "SELECT kind FROM organizations WHERE id = $1", in.OrgID).Scan(&kind); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, niaga.Invalid("org_id", "organization does not exist")
+		}
+		return 0, err
+	}
+	if kind != string(niaga.OrgBusiness) {
+		return 0, niaga.Invalid("org_id", "deposits are held for business organizations")
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO deposit_accounts (market_id, org_id) VALUES ($1,$2) ON CONFLICT (market_id, org_id) DO NOTHING", marketID, in.OrgID); err != nil {
+		return 0, err
+	}
+	var balance, locked int64
+	if err := tx.QueryRow(ctx, "SELECT balance, locked FROM deposit_accounts WHERE market_id = $1 AND org_id = $2"+tx.ForUpdate(), marketID, in.OrgID).Scan(&balance, &locked); err != nil {
+		return 0, err
+	}
+	delta := in.Amount
+	if in.Kind == "refund" {
+		var committed int64
+		if err := tx.QueryRow(ctx, "SELECT COALESCE(SUM(value), 0) FROM commitments WHERE market_id = $1 AND org_id = $2", marketID, in.OrgID).Scan(&committed); err != nil {
+			return 0, err
+		}
+		if balance-locked-in.Amount < committed {
+			return 0, &niaga.Error{Code: niaga.CodeConflict, Message: fmt.Sprintf("refund exceeds the free deposit (Rp %s free, Rp %s held as guarantees of open positions)",
+				niaga.FormatInt(balance-locked, "id"), niaga.FormatInt(committed, "id")), Fields: []niaga.FieldError{{Field: "amount", Reason: "exceeds the free deposit"}}}
+		}
+		delta = -in.Amount
+	}
+	nb, ok := niaga.AddInt64(balance, delta)
+	if !ok {
+		return 0, niaga.Invalid("amount", "too large")
+	}
+	if _, err := tx.Exec(ctx, "UPDATE deposit_accounts SET balance = $1 WHERE market_id = $2 AND org_id = $3", nb, marketID, in.OrgID); err != nil {
+		return 0, err
+	}
+	id, err := tx.InsertID(ctx, "INSERT INTO deposit_entries (market_id, org_id, kind, amount, note, actor_id, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7)",
+		marketID, in.OrgID, in.Kind, in.Amount, in.Note, actorID(actor), micros(tx.Now))
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.Audit(actor, "deposit."+in.Kind, "deposit_entry", id, map[string]int64{"balance": balance}, map[string]int64{"balance": nb, "org_id": in.OrgID, "market_id": marketID}); err != nil {
+		return 0, err
+	}
+	if in.Kind != "deposit" {
+		return id, nil
+	}
+	var market string
+	if err := tx.QueryRow(ctx, "SELECT name FROM markets WHERE id = $1", marketID).Scan(&market); err != nil {
+		return 0, err
+	}
+	return id, tx.notifyOrg(ctx, in.OrgID, niaga.NotifyDepositCredited, map[string]any{"market_id": marketID, "market": market, "amount": in.Amount}, "/deposits")
 }
 
 // DepositAccounts lists deposit accounts of a market (marketID > 0) and/or
@@ -143,6 +174,7 @@ func (db *DB) depositAccounts(ctx context.Context, marketID, orgID int64) ([]nia
 			return nil, err
 		}
 		a.Free = a.Balance - a.Locked
+		a.PaymentReference, _ = niaga.PaymentReference(a.MarketID, a.OrgID)
 		out = append(out, a)
 	}
 	return out, db.classify(rows.Err())

@@ -62,7 +62,7 @@ func secretScenario(t *testing.T, db *store.DB, s secrets) depositSight {
 		index[b.OrgID] = int64(i)
 	}
 	for _, a := range accts {
-		a.MarketID, a.OrgID = 0, index[a.OrgID]
+		a.MarketID, a.OrgID, a.PaymentReference = 0, index[a.OrgID], "" // references name the ids
 		out.Accounts = append(out.Accounts, a)
 	}
 	// A refund of the whole balance is refused: the message may name the

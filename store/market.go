@@ -84,13 +84,14 @@ func (db *DB) CreateMarket(ctx context.Context, actor *niaga.Actor, in MarketInp
 	return m, err
 }
 
-const marketCols = "id, organizer_org_id, name, province, fee_buyer_bps, fee_seller_bps, fee_buyer_per_ton, fee_seller_per_ton, deposit_ratio_bps, mechanisms, created_at"
+const marketCols = "id, organizer_org_id, name, province, fee_buyer_bps, fee_seller_bps, fee_buyer_per_ton, fee_seller_per_ton, deposit_ratio_bps, mechanisms, created_at, pay_bank, pay_account, pay_holder"
 
 func scanMarket(s interface{ Scan(...any) error }) (niaga.Market, error) {
 	var m niaga.Market
 	var mech string
 	var created int64
-	err := s.Scan(&m.ID, &m.OrganizerOrgID, &m.Name, &m.Province, &m.FeeBuyerBps, &m.FeeSellerBps, &m.FeeBuyerPerTon, &m.FeeSellerPerTon, &m.DepositRatioBps, &mech, &created)
+	err := s.Scan(&m.ID, &m.OrganizerOrgID, &m.Name, &m.Province, &m.FeeBuyerBps, &m.FeeSellerBps, &m.FeeBuyerPerTon, &m.FeeSellerPerTon, &m.DepositRatioBps, &mech, &created,
+		&m.Payment.Bank, &m.Payment.AccountNumber, &m.Payment.AccountHolder)
 	m.Mechanisms = strings.Split(mech, "|")
 	m.CreatedAt = fromMicros(created)
 	return m, err

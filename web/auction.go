@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -67,6 +68,41 @@ func (s *Server) listMyDeposits(c *Call, _ *NoBody) ([]niaga.DepositAccount, err
 	return s.db.DepositAccounts(c, c.Actor, 0, c.Actor.OrgID)
 }
 
+func (s *Server) setPaymentInstructions(c *Call, in *niaga.PaymentInstructions) (niaga.Market, error) {
+	id, err := c.ID("id")
+	if err != nil {
+		return niaga.Market{}, err
+	}
+	return s.db.SetPaymentInstructions(c, c.Actor, id, *in)
+}
+
+// importStatement reconciles an uploaded bank statement (CSV, or XLSX, in
+// the body or a multipart field "file"): ?dry_run=true previews.
+func (s *Server) importStatement(c *Call) error {
+	id, err := c.ID("id")
+	if err != nil {
+		return err
+	}
+	dry := c.R.URL.Query().Get("dry_run")
+	if dry != "" && dry != "true" && dry != "false" {
+		return niaga.Invalid("dry_run", "true or false")
+	}
+	table, err := readUpload(c.R)
+	if err != nil {
+		return err
+	}
+	st, err := niaga.ParseStatement(table)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.ReconcileStatement(c, c.Actor, id, st, dry == "true")
+	if err != nil {
+		return err
+	}
+	writeJSON(c.W, http.StatusOK, res)
+	return nil
+}
+
 // ---- sessions ----
 
 func (s *Server) listSessions(c *Call, _ *NoBody) ([]niaga.AuctionSession, error) {
@@ -105,7 +141,13 @@ func (s *Server) getLot(c *Call, _ *NoBody) (niaga.Lot, error) {
 	if err != nil {
 		return niaga.Lot{}, err
 	}
-	return s.db.Lot(c, c.Actor, id, time.Now())
+	l, err := s.db.Lot(c, c.Actor, id, time.Now())
+	if err != nil {
+		return l, err
+	}
+	// A buyer reads where its deposit stands for the lot before bidding.
+	l.Deposit, err = s.db.LotDeposit(c, c.Actor, l)
+	return l, err
 }
 
 func (s *Server) admitLot(c *Call, in *DecisionInput) (niaga.Lot, error) {

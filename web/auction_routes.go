@@ -48,8 +48,20 @@ func auctionRoutes() []endpoint {
 			api((*Server).recordDeposit)},
 		{Route{Method: "GET", Path: "/api/v1/markets/{id}/deposits", ID: "listMarketDeposits", Summary: "Deposit accounts of a market (its organizer)", Tag: tag, Policy: &marketOrganizers},
 			api((*Server).listMarketDeposits)},
-		{Route{Method: "GET", Path: "/api/v1/deposits", ID: "listMyDeposits", Summary: "Your organization's deposit accounts", Tag: tag, Policy: &SignedIn},
+		{Route{Method: "GET", Path: "/api/v1/deposits", ID: "listMyDeposits", Summary: "Your organization's deposit accounts, with the payment reference of each", Tag: tag, Policy: &SignedIn},
 			api((*Server).listMyDeposits)},
+		{Route{Method: "PUT", Path: "/api/v1/markets/{id}/payment", ID: "setPaymentInstructions", Summary: "Set the bank account buyers pay deposits into (the market's organizer); all fields empty clears it", Tag: tag, Policy: &marketOrganizers,
+			Doc:     "Public once set, as in an auction's announcement: lots and refusals show it with the buyer's payment reference.",
+			Errors:  []niaga.Code{niaga.CodeForbidden},
+			Example: niaga.PaymentInstructions{Bank: "BCA KCU Tanjung Karang", AccountNumber: "0213456789", AccountHolder: "Pasar Lelang Komoditas Lampung"}},
+			api((*Server).setPaymentInstructions)},
+		{Route{Method: "POST", Path: "/api/v1/markets/{id}/statements", ID: "importStatement", Summary: "Reconcile a bank statement (CSV as the bank exports it, or XLSX: text/csv, the XLSX type, or multipart field \"file\"): credits matched by payment reference, each statement line at most once; dry_run=true previews (the market's organizer)",
+			Doc: "Columns are found by their header (Indonesian or English; see docs/deposits.md); the statement's account must be the market's. Each credit line whose remark carries a buyer's payment reference " +
+				"credits that buyer's deposit, in one audited transaction; a line already credited (by its bank id or its content) is reported, not credited again.",
+			Tag: tag, Policy: &marketOrganizers, Query: []Param{{Name: "dry_run", Kind: BooleanParam, Doc: "Preview the matches, credit nothing."}},
+			Produces: "application/json", Upload: true, Errors: []niaga.Code{niaga.CodeForbidden, niaga.CodeConflict},
+			Example: "Tanggal Transaksi;Keterangan;Cabang;Jumlah;;Saldo\n'02/03;TRSF E-BANKING CR 0000010000004220 UD MAJU;'0998;1.000.000,00;CR;11.000.000,00\n"},
+			rawOut[store.Reconciliation]((*Server).importStatement)},
 
 		// Sessions.
 		{Route{Method: "GET", Path: "/api/v1/sessions", ID: "listSessions", Summary: "Auction sessions", Tag: tag, Policy: &Public},

@@ -123,7 +123,7 @@ func TestAuctionAPIRefusals(t *testing.T) {
 			}
 			var l niaga.Lot
 			body := e.call("GET", fmt.Sprintf("/api/v1/lots/%d", sealed.ID), tok, nil, 200, &l)
-			if l.Price != 0 || strings.Contains(string(body), "40000") {
+			if l.Price != 0 || containsNumber(string(body), "40000") { // as a whole number: the reader's own deposit figures may hold the digits
 				t.Fatalf("sealed price visible: %s", body)
 			}
 		}

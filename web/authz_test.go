@@ -33,6 +33,7 @@ var policy = map[string]string{
 
 	"listMarkets": "public", "createMarket": "organizer,admin", "getMarket": "public",
 	"recordDeposit": "organizer,admin", "listMarketDeposits": "organizer,admin", "listMyDeposits": "signed-in",
+	"setPaymentInstructions": "organizer,admin", "importStatement": "organizer,admin",
 	"listSessions": "public", "createSession": "organizer,admin", "getSession": "public",
 	"listLots": "public", "submitLot": "business", "getLot": "public", "admitLot": "organizer,admin", "rejectLot": "organizer,admin",
 	"placeBid": "business", "listBids": "public", "streamLot": "public",

@@ -128,6 +128,11 @@ func (c catalog) ErrorText(lang string, err error) (string, map[string]string) {
 	if errors.As(err, &m) && m.MinValue() > 0 && code == niaga.CodeBidTooLow {
 		msg = c.T(lang, "err.bid_too_low_min", niaga.FormatRupiah(m.MinValue(), lang))
 	}
+	var sf shortfaller
+	if errors.As(err, &sf) {
+		missing, ref, _ := sf.Shortfall()
+		msg = c.T(lang, "err.insufficient_deposit_pay", niaga.FormatRupiah(missing, lang), niaga.FormatPaymentReference(ref))
+	}
 	var fields map[string]string
 	if e, ok := asNiaga(err); ok && len(e.Fields) > 0 {
 		fields = map[string]string{}

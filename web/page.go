@@ -116,8 +116,9 @@ func (u *ui) funcs(lang string) template.FuncMap {
 			}
 			return a / b
 		},
-		"list": func(xs ...any) []any { return xs },
-		"pct":  func(bps int64) string { return formPercent(bps, lang) },
+		"list":   func(xs ...any) []any { return xs },
+		"pct":    func(bps int64) string { return formPercent(bps, lang) },
+		"payref": niaga.FormatPaymentReference,
 		"nonce": func() string {
 			b := make([]byte, 12)
 			rand.Read(b)

@@ -148,6 +148,7 @@ type marketData struct {
 	Sessions    []niaga.AuctionSession
 	Deposits    []niaga.DepositAccount // the organizer's view
 	MyDeposit   *niaga.DepositAccount  // a buyer's own account here
+	MyReference string                 // a buyer's payment reference here
 	Businesses  []niaga.Organization
 	IsOrganizer bool
 }
@@ -190,6 +191,7 @@ func (s *Server) pageMarket(c *PageCall) error {
 		if len(accts) > 0 {
 			d.MyDeposit = &accts[0]
 		}
+		d.MyReference, _ = niaga.PaymentReference(id, c.Actor.OrgID)
 	}
 	return c.Render(0, "market", "market.title", d, func(v *view) { v.Title = m.Name })
 }
@@ -515,7 +517,7 @@ type lotData struct {
 	Leading   bool // the viewer's organization leads (english) or won
 	CanBid    bool // a business that is not the seller, while the lot is open
 	CanDecide bool
-	Deposit   *niaga.DepositAccount
+	Deposit   *niaga.LotDeposit // where the viewing buyer's deposit stands for the lot
 	Contracts []niaga.Contract
 	Result    string // the outcome of the viewer's last bid
 	ResultOK  bool
@@ -565,10 +567,8 @@ func (s *Server) pageLot(c *PageCall) error {
 		return err
 	}
 	d.Stream = "/api/v1/lots/" + strconv.FormatInt(d.Lot.ID, 10) + "/stream?last_event_id=" + strconv.FormatInt(s.lastEventID(c, store.LotTopic(d.Lot.ID)), 10)
-	if c.Actor.Is(niaga.RoleBusiness) {
-		if accts, err := s.db.DepositAccounts(c, c.Actor, d.Lot.MarketID, c.Actor.OrgID); err == nil && len(accts) > 0 {
-			d.Deposit = &accts[0]
-		}
+	if d.Deposit, err = s.db.LotDeposit(c, c.Actor, d.Lot); err != nil {
+		return err
 	}
 	if d.Lot.State == "closed" && c.Actor != nil {
 		d.Contracts, _ = s.db.Contracts(c, c.Actor, d.Lot.ID)
@@ -629,6 +629,10 @@ func (s *Server) pageLotBid(c *PageCall) error {
 	if derr != nil {
 		return derr
 	}
+	// The bid box shows the deposit as it stands after this bid.
+	if d.Deposit, derr = s.db.LotDeposit(c, c.Actor, d.Lot); derr != nil {
+		return derr
+	}
 	if err != nil {
 		c.Fail(err)
 		d.Result = c.errMsg
@@ -676,6 +680,13 @@ func (c *PageCall) bidOutcome(l niaga.Lot, r niaga.BidResult) string {
 type depositsData struct {
 	Accounts []niaga.DepositAccount
 	MarketBy map[int64]niaga.Market
+	PayIn    []payIn // how to pay in at each market
+}
+
+// payIn is where and with which reference a buyer pays in at a market.
+type payIn struct {
+	Market    niaga.Market
+	Reference string
 }
 
 func (s *Server) pageDeposits(c *PageCall) error {
@@ -683,11 +694,16 @@ func (s *Server) pageDeposits(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	_, by, err := s.marketsBy(c)
+	markets, by, err := s.marketsBy(c)
 	if err != nil {
 		return err
 	}
-	return c.Render(0, "deposits", "deposits.title", depositsData{Accounts: accts, MarketBy: by})
+	d := depositsData{Accounts: accts, MarketBy: by}
+	for _, m := range markets {
+		ref, _ := niaga.PaymentReference(m.ID, c.Actor.OrgID)
+		d.PayIn = append(d.PayIn, payIn{Market: m, Reference: ref})
+	}
+	return c.Render(0, "deposits", "deposits.title", d)
 }
 
 type contractsData struct {

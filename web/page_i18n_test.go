@@ -11,6 +11,7 @@ import (
 	"niaga"
 	"niaga/auction"
 	"niaga/matching"
+	"niaga/store"
 )
 
 // TestPageCatalog checks that both languages have the same keys, that every
@@ -71,6 +72,14 @@ func TestPageCatalog(t *testing.T) {
 	}
 	for _, k := range []string{"spot", "forward"} {
 		used["session.kind_"+k] = "session kinds"
+	}
+	for _, st := range statementOrder {
+		used["statement.status_"+st], used["statement.count_"+st] = "statement outcomes", "statement outcomes"
+	}
+	for _, r := range []string{store.ReasonNoReference, store.ReasonCheckDigits, store.ReasonOtherMarket, store.ReasonSeveralRefs, store.ReasonUnknownOrg,
+		store.ReasonNotBusiness, store.ReasonAmountRange, store.ReasonBalanceLimit, store.ReasonDebit, store.ReasonPending,
+		niaga.MalformedDate, niaga.MalformedAmount, niaga.MalformedFraction, niaga.MalformedDirection, niaga.MalformedBalance, niaga.MalformedShort} {
+		used["statement.reason_"+r] = "statement reasons"
 	}
 	for _, com := range niaga.SeedCommodities {
 		used["unit."+com.Unit] = "units"

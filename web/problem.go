@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
@@ -53,10 +54,22 @@ type Problem struct {
 	Errors    []niaga.FieldError `json:"errors,omitempty" doc:"Each bad field (a body member, parameter or header) with its reason."`
 	RequestID string             `json:"request_id,omitempty" doc:"The request's id (also in X-Request-Id); quote it when reporting a fault."`
 	Min       int64              `json:"min,omitempty" doc:"bid_too_low: the lowest acceptable price per base unit."`
+	// Missing, PaymentReference and Payment tell a bid refused for want of
+	// deposit (insufficient_deposit) how much to pay in, with which
+	// reference in the transfer's remark, and to which account.
+	Missing          int64                      `json:"missing,omitempty" doc:"insufficient_deposit: the Rupiah missing from the free deposit."`
+	PaymentReference string                     `json:"payment_reference,omitempty" doc:"insufficient_deposit: the buyer's payment reference at the market, for the transfer's remark."`
+	Payment          *niaga.PaymentInstructions `json:"payment,omitempty" doc:"insufficient_deposit: the market's account to pay into."`
 }
 
 // minner is implemented by errors that carry a minimum (bid_too_low).
 type minner interface{ MinValue() int64 }
+
+// shortfaller is implemented by a refusal for want of deposit
+// (store.DepositShortfall).
+type shortfaller interface {
+	Shortfall() (missing int64, reference string, payment niaga.PaymentInstructions)
+}
 
 // ProblemOf turns an error into a problem document. Internal errors get a
 // generic detail; their text is logged, never shown.
@@ -76,6 +89,14 @@ func ProblemOf(err error, requestID string) Problem {
 	}
 	if m, ok := err.(minner); ok {
 		p.Min = m.MinValue()
+	}
+	var sf shortfaller
+	if errors.As(err, &sf) {
+		var pay niaga.PaymentInstructions
+		p.Missing, p.PaymentReference, pay = sf.Shortfall()
+		if pay.Set() {
+			p.Payment = &pay
+		}
 	}
 	return p
 }
