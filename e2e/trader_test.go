@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,7 +12,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"niaga"
 	"niaga/mail/mailtest"
+	"niaga/store"
 )
 
 // The trader's own path from nothing to a verified business, on a 360 px
@@ -93,7 +97,70 @@ func TestTraderJoins(t *testing.T) {
 		t.Fatalf("state after approval: %q", trader.text("#state"))
 	}
 	t.Logf("the trader's own actions from nothing to a verified business: %d (plus one approval by staff)", actions)
+
+	// The deposit: the lot says what is missing and how to pay; the trader
+	// pays at the bank with the reference; the organizer imports the
+	// statement; the trader is told.
+	lot, market := s.lampungEnglishLot(t)
+	trader.open(fmt.Sprintf("/lots/%d", lot.ID))
+	act("open the lot")
+	if !strings.Contains(trader.text("#bid-missing"), "Rp") {
+		t.Fatalf("the lot does not say what is missing: %q / %q", trader.text("#bid-missing"), trader.text("#bid-deposit"))
+	}
+	ref := strings.ReplaceAll(trader.text("#bid-payhow .payref"), " ", "")
+	if len(ref) != 16 {
+		t.Fatalf("payment reference %q", ref)
+	}
+	act("pay the guarantee at the bank, with the reference in the remark (outside Niaga)")
+	statement := filepath.Join(dir, "mutasi.csv")
+	today := time.Now()
+	csv := fmt.Sprintf("No. rekening : ;%s\nPeriode : ;%s - %s\nTanggal Transaksi;Keterangan;Cabang;Jumlah;;Saldo\n'%s;TRSF E-BANKING CR %s TOKO BERAS ANI;'0998;%s;CR;%s\n",
+		market.Payment.AccountNumber, today.Format("02/01/2006"), today.Format("02/01/2006"), today.Format("02/01"), ref, niaga.FormatInt(lot.Guarantee, "id")+",00", niaga.FormatInt(lot.Guarantee+1_000_000, "id")+",00")
+	if err := os.WriteFile(statement, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	staff.open(fmt.Sprintf("/markets/%d/statement", market.ID))
+	staff.do("choose the statement", chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{statement}))
+	staff.submit("#statement-form button[type=submit]")
+	if staff.text("#statement-confirm button") == "" {
+		t.Fatalf("the preview credits nothing: %q / %q\n%s", staff.text("#statement-result"), staff.text(".alert"), csv)
+	}
+	staff.submit("#statement-confirm button[type=submit]")
+	if !strings.Contains(staff.text("#statement-done"), "1") {
+		t.Fatalf("statement import: %q / %q", staff.text("#statement-result"), staff.text(".alert"))
+	}
+	trader.waitText(".bell .count", "2", 15*time.Second) // the approval, unread, and now the deposit
+	waitMail(t, s.Inbox, "ani@tokoberas.id", "Uang jaminan", regexp.MustCompile(`/deposits`))
+	trader.open(fmt.Sprintf("/lots/%d", lot.ID))
+	if trader.text("#bid-missing") != "" {
+		t.Fatalf("still missing after the credit: %q", trader.text("#bid-missing"))
+	}
+	t.Logf("the trader's own actions from nothing to a funded deposit: %d (plus one approval and one statement import by staff)", actions)
 	trader.clean()
+}
+
+// lampungEnglishLot is an open english lot of a Lampung market and its market.
+func (s *server) lampungEnglishLot(t *testing.T) (niaga.Lot, niaga.Market) {
+	t.Helper()
+	ctx := context.Background()
+	lots, err := s.DB.Lots(ctx, nil, store.LotFilter{Status: niaga.LotAdmitted}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range lots {
+		if l.Mechanism != "english" || l.State != "open" {
+			continue
+		}
+		m, err := s.DB.Market(ctx, l.MarketID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.OrganizerOrgID == s.Data.Orgs["pl_lampung"].ID && m.Payment.Set() {
+			return l, m
+		}
+	}
+	t.Fatal("no open english lot at a Lampung market with payment instructions")
+	return niaga.Lot{}, niaga.Market{}
 }
 
 // waitMail waits for a mail to to whose subject contains subject and
