@@ -182,3 +182,55 @@ func waitMail(t *testing.T, in *mailtest.Inbox, to, subject string, re *regexp.R
 	t.Fatalf("no mail to %s about %q within 20 s (%d mails in all)", to, subject, len(in.Messages()))
 	return ""
 }
+
+// An outbid reaches the trader on the phone: the bell counts it live on
+// the page being read, and, since the trader asked for it on the account
+// page, a mail arrives.
+func TestOutbidNotification(t *testing.T) {
+	s := startServer(t)
+	ani := s.browser(t)
+	ani.phone()
+	ani.signIn("pembeli@niaga.id")
+	ani.open("/account")
+	ani.do("mail me outbids", chromedp.Click(chromedp.CSS(`input[name="email.outbid"]`)))
+	ani.submit("#notifications button[type=submit]")
+	if ani.text(".flash") == "" {
+		t.Fatalf("preferences not saved: %q", ani.text(".alert"))
+	}
+	lot, _ := s.lampungEnglishLot(t)
+	ctx := context.Background()
+	bid := func(email string, price int64) store.BidResult {
+		r, err := s.DB.PlaceBid(ctx, store.BidRequest{Actor: s.actor(email), LotID: lot.ID, In: store.BidInput{Price: price}, At: time.Now()})
+		if err != nil {
+			t.Fatalf("bid of %s: %v", email, err)
+		}
+		return r
+	}
+	r := bid("pembeli@niaga.id", lot.MinNext)
+	for !r.Leading {
+		r = bid("pembeli@niaga.id", r.MinNext)
+	}
+	ani.open(fmt.Sprintf("/lots/%d", lot.ID))
+	before := ani.text(".bell .count")
+	for range 50 { // Budi bids until he leads (Ani may hold a proxy maximum)
+		if r = bid("pembeli2@niaga.id", r.MinNext); r.Leading {
+			break
+		}
+	}
+	for ani.text(".bell .count") == before {
+		select {
+		case <-time.After(15 * time.Second):
+			t.Fatalf("the bell stayed at %q", before)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	waitMail(t, s.Inbox, "pembeli@niaga.id", "dilampaui", regexp.MustCompile(fmt.Sprintf(`/lots/%d`, lot.ID)))
+	ani.open("/notifications")
+	if !strings.Contains(ani.text(".notifications"), fmt.Sprintf("lot #%d dilampaui", lot.ID)) {
+		t.Fatalf("notifications page: %q", ani.text(".notifications"))
+	}
+	if ani.text(".bell .count") != "" && ani.text(".bell .count") != "0" {
+		t.Fatalf("the bell still counts after the page was read: %q", ani.text(".bell .count"))
+	}
+	ani.clean()
+}
