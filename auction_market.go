@@ -98,7 +98,7 @@ type Bid struct {
 	BidderOrg  int64     `json:"bidder_org_id"`
 	BidderName string    `json:"bidder_name"`
 	Side       string    `json:"side"`
-	Price      int64     `json:"price"`
+	Price      int64     `json:"price"`               // what the bidder offered then (english: not the price after the bid)
 	MaxPrice   int64     `json:"max_price,omitempty"` // shown only to the bidder
 	Quantity   int64     `json:"quantity,omitempty"`
 	Active     bool      `json:"active"`

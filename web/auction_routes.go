@@ -60,6 +60,18 @@ func auctionRoutes() []endpoint {
 		{Route{Method: "GET", Path: "/api/v1/lots/{id}/stream", ID: "streamLot", Summary: "Server-sent events of bids, extensions and the close; resumable with Last-Event-ID", Tag: tag, Policy: &Public, Produces: "text/event-stream", Query: []string{"last_event_id"}},
 			raw((*Server).streamLot)},
 
+		// A trader's own view: the lots its business bid on, its watchlist.
+		{Route{Method: "GET", Path: "/api/v1/me/bids", ID: "listMyBids", Summary: "Lots your business bid on, latest first, with where it stands: leading, outbid, placed (sealed or call, until the close), won or lost", Tag: tag, Policy: &marketBusinesses},
+			api((*Server).listMyBids)},
+		{Route{Method: "GET", Path: "/api/v1/me/watchlist", ID: "listWatchlist", Summary: "Lots and sessions you watch, the soonest to open first; you are told once, 15 minutes before each opens", Tag: tag, Policy: &marketBusinesses},
+			api((*Server).listWatchlist)},
+		{Route{Method: "POST", Path: "/api/v1/me/watchlist", ID: "watch", Summary: "Watch a lot (lot_id) or a session (session_id); watching one twice changes nothing", Tag: tag, Policy: &marketBusinesses, Status: http.StatusNoContent},
+			api((*Server).watch)},
+		{Route{Method: "DELETE", Path: "/api/v1/me/watchlist/lots/{id}", ID: "unwatchLot", Summary: "Stop watching a lot", Tag: tag, Policy: &marketBusinesses, Status: http.StatusNoContent},
+			api((*Server).unwatchLot)},
+		{Route{Method: "DELETE", Path: "/api/v1/me/watchlist/sessions/{id}", ID: "unwatchSession", Summary: "Stop watching a session", Tag: tag, Policy: &marketBusinesses, Status: http.StatusNoContent},
+			api((*Server).unwatchSession)},
+
 		// Contracts and their settlement.
 		{Route{Method: "GET", Path: "/api/v1/contracts", ID: "listContracts", Summary: "Contracts you are party to (organizers: your markets')", Tag: tag, Policy: &SignedIn, Query: []string{"lot_id"}},
 			api((*Server).listContracts)},
@@ -74,5 +86,6 @@ func auctionRoutes() []endpoint {
 // ended auctions among the background work.
 func (s *Server) routeAuction() {
 	s.background = append(s.background, func(ctx context.Context) { s.db.RunCloser(ctx, 500*time.Millisecond) })
+	s.background = append(s.background, s.notifyOpenings)
 	s.handleAll(auctionRoutes())
 }

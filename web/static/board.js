@@ -161,16 +161,22 @@
     el.textContent = nf.format(n);
   }
 
+  // setConn also drives the page's connection banner (live.js); back
+  // after a drop, the board fetches its totals again.
   function setConn(ok) {
     var el = $("board-conn");
     el.textContent = ok ? cfg.labels.live : cfg.labels.offline;
     el.classList.toggle("ok", ok);
+    if (window.niagaLive && window.niagaLive.setConn(ok) && ok) { refreshSoon(); }
   }
 
+  var current = null;
   function connect(url) {
-    var es = new EventSource(url);
+    if (current) { current.close(); }
+    var es = current = new EventSource(url);
     es.addEventListener("open", function () { setConn(true); });
     es.addEventListener("error", function () {
+      if (es !== current) { return; }
       setConn(false);
       if (es.readyState === EventSource.CLOSED) {
         es.close();
@@ -194,6 +200,12 @@
     es.addEventListener("validation", function (e) { lastID = Number(e.lastEventId) || lastID; });
     es.addEventListener("schedule", function (e) { lastID = Number(e.lastEventId) || lastID; });
   }
+
+  // Back online, reconnect at once rather than after the browser's retry.
+  window.addEventListener("online", function () {
+    if (!current || current.readyState !== EventSource.OPEN) { connect(base + "?last_event_id=" + lastID); }
+  });
+  window.addEventListener("offline", function () { setConn(false); });
 
   document.addEventListener("DOMContentLoaded", function () {
     $("board-count").dataset.count = String(data.count);
