@@ -57,7 +57,7 @@ func auctionRoutes() []endpoint {
 			api((*Server).placeBid)},
 		{Route{Method: "GET", Path: "/api/v1/lots/{id}/bids", ID: "listBids", Summary: "Visible bids (sealed bids only to their bidder until close)", Tag: tag, Policy: &Public},
 			api((*Server).listBids)},
-		{Route{Method: "GET", Path: "/api/v1/lots/{id}/stream", ID: "streamLot", Summary: "Server-sent events of bids, extensions and the close; resumable with Last-Event-ID", Tag: tag, Policy: &Public, Produces: "text/event-stream", Query: []string{"last_event_id"}},
+		{Route{Method: "GET", Path: "/api/v1/lots/{id}/stream", ID: "streamLot", Summary: "Server-sent events of bids, extensions and the close; resumable with Last-Event-ID", Tag: tag, Policy: &Public, Produces: "text/event-stream", Query: []string{"last_event_id", "heartbeat"}},
 			raw((*Server).streamLot)},
 
 		// A trader's own view: the lots its business bid on, its watchlist.

@@ -400,7 +400,7 @@ func TestLotLive(t *testing.T) {
 		buyer.signIn("pembeli@niaga.id")
 		p := buyer.get(f.path)
 		live := p.ByID("lot-live")
-		if attrOf(live, "hx-get") != f.path+"/live?shown=open" || !strings.Contains(attrOf(live, "hx-trigger"), "niaga:refresh from:body") {
+		if attrOf(live, "hx-get") != f.path+"/live?shown=open" || !strings.Contains(attrOf(live, "hx-trigger"), "niaga:refresh delay") {
 			t.Fatalf("live part: %v", live.Attr)
 		}
 		if p.find("[data-live-stream]") == nil || attrOf(p.ByID("conn-banner"), "role") != "status" {

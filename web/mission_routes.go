@@ -99,7 +99,7 @@ func missionRoutes() []endpoint {
 		{Route{Method: "GET", Path: "/api/v1/missions/{id}/summary", ID: "missionSummary", Summary: "The live board: totals by commodity, direction and kind, latest deals, local clock", Tag: tag, Policy: &Public},
 			api((*Server).missionBoard)},
 		{Route{Method: "GET", Path: "/api/v1/missions/{id}/stream", ID: "missionStream", Summary: "Server-sent events of the mission (deal, validation, status, schedule); resumable with Last-Event-ID", Tag: tag, Policy: &Public,
-			Query: []string{"last_event_id"}, Headers: []string{"Last-Event-ID"}, Produces: "text/event-stream"},
+			Query: []string{"last_event_id", "heartbeat"}, Headers: []string{"Last-Event-ID"}, Produces: "text/event-stream"},
 			raw((*Server).missionStream)},
 		{Route{Method: "GET", Path: "/api/v1/missions/{id}/staff/stream", ID: "missionStaffStream", Summary: "Server-sent events of the mission with whole ledger entries (the mission's staff); resumable with Last-Event-ID", Tag: tag, Policy: &SignedIn,
 			Query: []string{"last_event_id"}, Headers: []string{"Last-Event-ID"}, Produces: "text/event-stream"},

@@ -628,7 +628,7 @@ func (s *Server) pageLot(c *PageCall) error {
 
 // renderLot writes the whole lot page from d.
 func (s *Server) renderLot(c *PageCall, d *lotData, status int) error {
-	d.Stream = "/api/v1/lots/" + strconv.FormatInt(d.Lot.ID, 10) + "/stream?last_event_id=" + strconv.FormatInt(s.lastEventID(c, store.LotTopic(d.Lot.ID)), 10)
+	d.Stream = "/api/v1/lots/" + strconv.FormatInt(d.Lot.ID, 10) + "/stream?heartbeat=1&last_event_id=" + strconv.FormatInt(s.lastEventID(c, store.LotTopic(d.Lot.ID)), 10)
 	if d.Lot.State == "closed" && c.Actor != nil {
 		d.Contracts, _ = s.db.Contracts(c, c.Actor, d.Lot.ID)
 	}

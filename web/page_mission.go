@@ -742,7 +742,7 @@ func (s *Server) pageBoard(c *PageCall) error {
 	b, _ := json.Marshal(cfg)
 	initial, _ := json.Marshal(s.boardJSON(c, sum))
 	d := boardData{Summary: sum, Zone: host, Config: string(b), Initial: string(initial), Now: time.Now(),
-		Stream: "/api/v1/missions/" + strconv.FormatInt(id, 10) + "/stream?last_event_id=" + strconv.FormatInt(last, 10)}
+		Stream: "/api/v1/missions/" + strconv.FormatInt(id, 10) + "/stream?heartbeat=1&last_event_id=" + strconv.FormatInt(last, 10)}
 	if t := sum.Mission.TargetValue; t > 0 {
 		d.Percent = min(100, max(0, sum.TotalValue/(t/100+1)))
 	}

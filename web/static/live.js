@@ -1,8 +1,8 @@
 // Niaga live pages (the lot, the session, the mission board): one
 // connection banner, and the page's state fetched again whenever it may
 // have missed something — on reconnecting, on coming back online or into
-// view, and when a lot's opening time comes. A page asks for a refresh by
-// dispatching "niaga:refresh" on the body; htmx parts listen for it.
+// view, and when a lot's opening time comes. Live parts are marked
+// data-live and fetch themselves (htmx) on "niaga:refresh".
 (function () {
   "use strict";
 
@@ -32,23 +32,42 @@
     return true;
   }
 
-  var lastRefresh = 0;
+  // refresh asks every live part ([data-live], fetched by htmx on
+  // "niaga:refresh") for its state now. A part whose fetch is on its way
+  // (htmx marks it htmx-request) is asked again once that answer is in:
+  // the answer replaces the part, and a request queued on the old one
+  // would be lost — on a slow phone, the second of two quick bids was.
+  var lastRefresh = 0, again = null;
   function refresh() {
     lastRefresh = Date.now();
-    document.body.dispatchEvent(new CustomEvent("niaga:refresh", { bubbles: true }));
+    document.querySelectorAll("[data-live]").forEach(function (el) {
+      if (el.classList.contains("htmx-request")) {
+        if (!again) { again = setTimeout(function () { again = null; refresh(); }, 250); }
+        return;
+      }
+      el.dispatchEvent(new CustomEvent("niaga:refresh"));
+    });
   }
 
-  window.niagaLive = { setConn: setConn, refresh: refresh };
+  // silence is how long a stream may stay quiet (ms): a little over two of
+  // the server's 15 s heartbeats.
+  var live = window.niagaLive = { setConn: setConn, refresh: refresh, silence: 40000 };
 
   // The lot page's event stream: every event of the lot refreshes the
-  // live part; the stream resumes after the last event seen.
-  var es = null, retry = 0, timer = null, root = null, base = "", last = 0, lost = false;
+  // live part; the stream resumes after the last event seen. The server
+  // pings every 15 s (?heartbeat=1): a stream quiet for longer than
+  // live.silence has died without telling (a phone between cells), and is
+  // opened again.
+  var es = null, retry = 0, timer = null, root = null, base = "", last = 0, lost = false, heard = 0;
   function connect() {
     if (timer) { clearTimeout(timer); timer = null; }
     if (es) { es.close(); }
     root.dataset.conn = "connecting";
-    var s = es = new EventSource(base + "?last_event_id=" + last);
+    heard = Date.now();
+    var s = es = new EventSource(base + "?heartbeat=1&last_event_id=" + last);
+    s.addEventListener("ping", function () { heard = Date.now(); });
     s.onopen = function () {
+      heard = Date.now();
       retry = 0;
       root.dataset.conn = "open";
       // Missed events come again from the database; the refresh covers
@@ -67,6 +86,7 @@
     };
     ["bid", "extend", "close"].forEach(function (kind) {
       s.addEventListener(kind, function (e) {
+        heard = Date.now();
         last = Math.max(last, Number(e.lastEventId) || 0);
         refresh();
       });
@@ -98,6 +118,15 @@
   // page once their time has come: a lot opening while watched becomes
   // biddable without a reload. At most one such refresh every 2 s, in case
   // the server's clock is behind the page's estimate of it.
+  function watchdog() {
+    if (root && es && es.readyState === EventSource.OPEN && Date.now() - heard > live.silence) {
+      lost = true;
+      root.dataset.conn = "down";
+      setConn(false, true);
+      connect();
+    }
+  }
+
   function checkDue() {
     var now = window.niagaNow ? window.niagaNow() : Date.now();
     document.querySelectorAll("[data-due]").forEach(function (el) {
@@ -116,6 +145,7 @@
       connect();
     }
     setInterval(checkDue, 500);
+    setInterval(watchdog, 5000);
     if (!navigator.onLine) { setConn(false, true); }
   });
 })();
