@@ -247,3 +247,45 @@ func TestPhoneSilentDrop(t *testing.T) {
 	a.problemsExcept("/stream") // the stream's reconnections failed while the network was cut
 	a.clean()
 }
+
+// TestPhoneLotOpens: a buyer watches a lot that opens in a few seconds;
+// when it opens, the bid form and the one-tap bid appear without a
+// reload, and the first tap bids the reserve.
+func TestPhoneLotOpens(t *testing.T) {
+	s := startServer(t)
+	ctx := context.Background()
+	org := s.actor("lampung@niaga.id")
+	m, _ := s.market(t, time.Hour, 0)
+	opens := time.Now().Add(4 * time.Second)
+	ss, err := s.DB.CreateSession(ctx, org, store.SessionInput{Title: "Sesi Segera", Kind: "spot", StartsAt: opens, EndsAt: opens.Add(time.Hour), MarketIDs: []int64{m.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lot, err := s.DB.SubmitLot(ctx, s.actor("penjual@niaga.id"), store.LotInput{SessionID: ss.ID, MarketID: m.ID, Commodity: "beras", Grade: "medium",
+		Quantity: 20_000, Origin: "Gudang Metro", Mechanism: "english", Reserve: 11_200, Increment: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.DecideLot(ctx, org, lot.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	a := s.browser(t)
+	a.phone()
+	a.signIn("pembeli@niaga.id")
+	a.open("/lots/" + strconv.FormatInt(lot.ID, 10))
+	a.waitSSE()
+	if a.text("#bid-not-open") == "" || eval[int](a, `document.querySelectorAll("#bid-form").length`) != 0 {
+		t.Fatalf("before the opening, the bid box says %q", a.text("#bidbox"))
+	}
+	a.submit("#watch-button")
+	if got := a.text(".flash"); got != "Ditambahkan ke daftar pantau." {
+		t.Fatalf("watch: flash %q", got)
+	}
+	a.waitSSE()
+	took := a.waitText("#bid-quick-button", "Tawar Rp 11.200", 10*time.Second)
+	t.Logf("waited %v for the opening; the one-tap bid showed %v after it, without a reload", took.Round(time.Millisecond), time.Since(opens).Round(time.Millisecond))
+	a.waitText(".live .badge", "dibuka", time.Second)
+	a.tap("#bid-quick-button")
+	a.waitText("#bid-result", "Anda memimpin pada Rp 11.200", 5*time.Second)
+	a.clean()
+}

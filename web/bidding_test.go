@@ -130,6 +130,12 @@ func TestBidConfirmation(t *testing.T) {
 		if attrOf(p.ByID("f-price"), "value") != "112000" || p.ByID("bid-confirm") != nil {
 			t.Fatalf("edit: price field %q", attrOf(p.ByID("f-price"), "value"))
 		}
+		// A maximum alone bids from the minimum; the value is at the price.
+		p = buyer.htmx(f.path+"/bid", url.Values{"idem": {"max"}, "max_price": {"15.000"}})
+		if p.Text("#confirm-price") != "Rp 11.200 / kg" || p.Text("#confirm-max") != "Rp 15.000 / kg" || p.ByID("bid-far") != nil ||
+			!strings.HasPrefix(p.Text("#confirm-value"), "Rp 224.000.000") || !strings.Contains(p.Text("#confirm-value"), "Rp 300.000.000") {
+			t.Fatalf("a maximum alone: price %q, max %q, value %q", p.Text("#confirm-price"), p.Text("#confirm-max"), p.Text("#confirm-value"))
+		}
 		// A bid a little above the minimum: confirmed without a warning.
 		p = buyer.htmx(f.path+"/bid", url.Values{"idem": {"k1"}, "price": {"11.300"}})
 		if p.ByID("bid-confirm") == nil || p.ByID("bid-far") != nil {

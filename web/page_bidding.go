@@ -75,6 +75,9 @@ func confirmOf(d *lotData, in niaga.BidInput, idem string) *bidConfirm {
 	if auction.Mechanism(l.Mechanism) == auction.Call {
 		qty = in.Quantity
 	}
+	if in.Price == 0 { // an english maximum alone bids from the minimum
+		in.Price = minimum
+	}
 	value, ok1 := niaga.MulInt64(in.Price, qty)
 	topValue, ok2 := niaga.MulInt64(top, qty)
 	if !ok1 || !ok2 || topValue > niaga.MaxContractValue {
