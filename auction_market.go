@@ -173,7 +173,7 @@ type Bid struct {
 	BidderOrg  int64     `json:"bidder_org_id"`
 	BidderName string    `json:"bidder_name"`
 	Side       string    `json:"side" enum:"bid_side" doc:"call: the order's side; buy for the other mechanisms."`
-	Price      int64     `json:"price" range:"opt_unit_price"`
+	Price      int64     `json:"price" range:"opt_unit_price" doc:"What the bidder offered then (english: not the price after the bid; never a standing proxy maximum)."`
 	MaxPrice   int64     `json:"max_price,omitempty" range:"opt_unit_price" doc:"english: the proxy maximum, shown only to the bidder."`
 	Quantity   int64     `json:"quantity,omitempty" range:"opt_quantity" doc:"call: the order's quantity."`
 	Active     bool      `json:"active"`

@@ -149,10 +149,12 @@ func TestLiveBidding(t *testing.T) {
 		t.Fatalf("countdown %q before, %q after: not extended", leftBefore, leftAfter)
 	}
 
-	// B outbids with a proxy maximum; A sees the new price and loses the lead.
+	// B outbids with a proxy maximum (above the minimum: B confirms it);
+	// A sees the new price and loses the lead.
 	b.fill("#f-price", "11.550")
 	b.fill("#f-max_price", "12.000")
 	b.do("bid", chromedp.Click(chromedp.CSS("#bid-form button[type=submit]")))
+	b.confirmBid()
 	b.waitText("#bid-result", "Anda memimpin pada Rp 11.550", 5*time.Second)
 	a.waitText("#lot-price", "Rp 11.550", 3*time.Second)
 	if a.text("#lot-leading") != "" {
@@ -167,21 +169,29 @@ func TestLiveBidding(t *testing.T) {
 	// A bids above B's hidden maximum: B's proxy answers up to 12.000, A leads at 12.050.
 	a.fill("#f-price", "12.050")
 	a.do("bid over the proxy", chromedp.Click(chromedp.CSS("#bid-form button[type=submit]")))
+	a.confirmBid()
 	a.waitText("#bid-result", "Anda memimpin pada Rp 12.050", 5*time.Second)
 	b.waitText("#lot-price", "Rp 12.050", 3*time.Second)
 	a.clean()
 	b.clean()
 }
 
-// waitSSE waits until the page's event stream is open.
+// waitSSE waits until the page's event stream is open (live.js marks it).
 func (b *tab) waitSSE() {
 	b.t.Helper()
 	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(25 * time.Millisecond) {
-		if eval[bool](b, `(function(){var e=document.querySelector("[sse-connect]");var s=e&&htmx.find&&e["htmx-internal-data"]&&e["htmx-internal-data"].sseEventSource;return !!(s&&s.readyState===1)})()`) {
+		if eval[bool](b, `(function(){var e=document.querySelector("[data-live-stream]");return !!e&&e.dataset.conn==="open"})()`) {
 			return
 		}
 	}
 	b.t.Fatal("event stream not open after 5s")
+}
+
+// confirmBid waits for the confirmation of a typed bid above the minimum
+// and sends it.
+func (b *tab) confirmBid() {
+	b.t.Helper()
+	b.do("confirm the bid", chromedp.WaitVisible(chromedp.CSS("#confirm-send")), chromedp.Click(chromedp.CSS("#confirm-send")))
 }
 
 // secs reads a countdown "1:02:03" or "2:03" as seconds.

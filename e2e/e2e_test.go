@@ -191,6 +191,20 @@ func (b *tab) problem(s string) {
 	b.mu.Unlock()
 }
 
+// problemsExcept forgets the problems logged so far that name s (failures
+// a test caused on purpose, as a cut network).
+func (b *tab) problemsExcept(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kept := b.problems[:0]
+	for _, p := range b.problems {
+		if !strings.Contains(p, s) {
+			kept = append(kept, p)
+		}
+	}
+	b.problems = kept
+}
+
 // clean fails the test if the tab logged errors so far.
 func (b *tab) clean() {
 	b.t.Helper()

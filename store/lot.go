@@ -345,10 +345,26 @@ func (db *DB) Lots(ctx context.Context, actor *niaga.Actor, f LotFilter, now tim
 	return out, db.classify(rows.Err())
 }
 
+// offered is what an english bid offered at its moment. The row keeps the
+// lot's price after the bid and the bidder's maximum: a bidder who led
+// after it offered that price (a proxy bids no more than it must, and a
+// leader raising its maximum leaves the price where it was); one that
+// another's proxy outbid at once offered its whole maximum, which the price
+// after it (that maximum plus an increment, or the leader's maximum)
+// already told. The smaller of the two is the offer in every case, so a
+// standing maximum never shows.
+func offered(price, maxPrice int64) int64 {
+	if maxPrice > 0 && maxPrice < price {
+		return maxPrice
+	}
+	return price
+}
+
 // Bids lists a lot's bids as the actor may see them: open-outcry bids to
 // everyone (a proxy maximum only to its bidder); sealed bids and call
 // orders only to their own bidder until the lot closes — to nobody else,
-// the organizer included.
+// the organizer included. An english bid's price is what it offered at its
+// moment (see offered), not the price the lot stood at after it.
 func (db *DB) Bids(ctx context.Context, actor *niaga.Actor, lotID int64, now time.Time) ([]niaga.Bid, error) {
 	l, err := db.Lot(ctx, actor, lotID, now)
 	if err != nil {
@@ -375,6 +391,9 @@ func (db *DB) Bids(ctx context.Context, actor *niaga.Actor, lotID int64, now tim
 			return nil, err
 		}
 		b.At = fromMicros(at)
+		if m == auction.English {
+			b.Price = offered(b.Price, b.MaxPrice)
+		}
 		if b.BidderOrg != org {
 			b.MaxPrice = 0
 		}

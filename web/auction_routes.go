@@ -22,6 +22,8 @@ var (
 		Doc: "Makes a retry safe: a bid sent again with the same key returns the first result (replayed: true) instead of bidding twice."}
 	streamAfter = Param{Name: "after", Kind: IntegerParam,
 		Doc: "Resume after this event id, a non-negative integer of at most 19 digits (a page that rendered up to an event); the Last-Event-ID header, which a reconnecting EventSource sends, wins over it. The former name last_event_id is still accepted."}
+	streamHeartbeatParam = Param{Name: "heartbeat", Kind: BooleanParam,
+		Doc: "Send the keep-alive every few seconds as a visible `ping` event (a page can tell a silent drop) instead of a comment."}
 	streamLastEventID = Param{Name: "Last-Event-ID", Pattern: `^[0-9]{1,19}$`,
 		Doc: "The id of the last event received: the stream resumes after it (EventSource sends it when reconnecting)."}
 )
@@ -118,10 +120,23 @@ func auctionRoutes() []endpoint {
 			Doc: "The latest 500 bids, newest first. Sealed bids and call orders are shown only to their own bidder until the lot closes; a proxy maximum only to its bidder."},
 			api((*Server).listBids)},
 		{Route{Method: "GET", Path: "/api/v1/lots/{id}/stream", ID: "streamLot", Summary: "Server-sent events of bids, extensions and the close; resumable with Last-Event-ID", Tag: tag, Policy: &Public, SignedInSeesMore: true,
-			Produces: "text/event-stream", Query: []Param{streamAfter}, Headers: []Param{streamLastEventID},
+			Produces: "text/event-stream", Query: []Param{streamAfter, streamHeartbeatParam}, Headers: []Param{streamLastEventID},
 			Doc:    streamDoc,
 			Errors: []niaga.Code{niaga.CodeRateLimited}},
 			raw((*Server).streamLot)},
+
+		// A trader's own view: the lots its business bid on, its watchlist.
+		{Route{Method: "GET", Path: "/api/v1/me/bids", ID: "listMyBids", Summary: "Lots your business bid on, latest first, with where it stands: leading, outbid, placed (sealed or call, until the close), won or lost", Tag: tag, Policy: &marketBusinesses},
+			api((*Server).listMyBids)},
+		{Route{Method: "GET", Path: "/api/v1/me/watchlist", ID: "listWatchlist", Summary: "Lots and sessions you watch, the soonest to open first; you are told once, 15 minutes before each opens", Tag: tag, Policy: &marketBusinesses},
+			api((*Server).listWatchlist)},
+		{Route{Method: "POST", Path: "/api/v1/me/watchlist", ID: "watch", Summary: "Watch a lot (lot_id) or a session (session_id); watching one twice changes nothing", Tag: tag, Policy: &marketBusinesses, Status: http.StatusNoContent,
+			Errors: []niaga.Code{niaga.CodeNotFound}, Example: niaga.WatchInput{LotID: 13}},
+			api((*Server).watch)},
+		{Route{Method: "DELETE", Path: "/api/v1/me/watchlist/lots/{id}", ID: "unwatchLot", Summary: "Stop watching a lot", Tag: tag, Policy: &marketBusinesses, Status: http.StatusNoContent},
+			api((*Server).unwatchLot)},
+		{Route{Method: "DELETE", Path: "/api/v1/me/watchlist/sessions/{id}", ID: "unwatchSession", Summary: "Stop watching a session", Tag: tag, Policy: &marketBusinesses, Status: http.StatusNoContent},
+			api((*Server).unwatchSession)},
 
 		// Contracts and their settlement.
 		{Route{Method: "GET", Path: "/api/v1/contracts", ID: "listContracts", Summary: "Contracts you are party to (organizers: your markets')", Tag: tag, Policy: &SignedIn,
@@ -148,5 +163,6 @@ const streamDoc = "Server-sent events, in id order. A new watcher first gets the
 // ended auctions among the background work.
 func (s *Server) routeAuction() {
 	s.background = append(s.background, func(ctx context.Context) { s.db.RunCloser(ctx, 500*time.Millisecond) })
+	s.background = append(s.background, s.notifyOpenings)
 	s.handleAll(auctionRoutes())
 }

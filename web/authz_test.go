@@ -37,6 +37,7 @@ var policy = map[string]string{
 	"listSessions": "public", "createSession": "organizer,admin", "getSession": "public",
 	"listLots": "public", "submitLot": "business", "getLot": "public", "admitLot": "organizer,admin", "rejectLot": "organizer,admin",
 	"placeBid": "business", "listBids": "public", "streamLot": "public",
+	"listMyBids": "business", "listWatchlist": "business", "watch": "business", "unwatchLot": "business", "unwatchSession": "business",
 	"listContracts": "signed-in", "getContract": "signed-in", "settleContract": "organizer,business,admin",
 
 	"listMissions": "public", "createMission": "admin,agency", "missionHistory": "public", "getMission": "public",

@@ -183,7 +183,7 @@ func missionDealRoutes() []endpoint {
 		{Route{Method: "GET", Path: "/api/v1/missions/{id}/summary", ID: "missionSummary", Summary: "The live board: totals by commodity, direction and kind, latest deals, local clock", Tag: tag, Policy: &Public},
 			api((*Server).missionBoard)},
 		{Route{Method: "GET", Path: "/api/v1/missions/{id}/stream", ID: "missionStream", Summary: "Server-sent events of the mission (deal, validation, status, schedule); resumable with Last-Event-ID", Tag: tag, Policy: &Public,
-			Query: []Param{streamAfter}, Headers: []Param{streamLastEventID}, Produces: "text/event-stream", Doc: streamDoc, Errors: []niaga.Code{niaga.CodeRateLimited}},
+			Query: []Param{streamAfter, streamHeartbeatParam}, Headers: []Param{streamLastEventID}, Produces: "text/event-stream", Doc: streamDoc, Errors: []niaga.Code{niaga.CodeRateLimited}},
 			raw((*Server).missionStream)},
 		{Route{Method: "GET", Path: "/api/v1/missions/{id}/staff/stream", ID: "missionStaffStream", Summary: "Server-sent events of the mission with whole ledger entries (the mission's staff); resumable with Last-Event-ID", Tag: tag, Policy: &SignedIn,
 			Query: []Param{streamAfter}, Headers: []Param{streamLastEventID}, Produces: "text/event-stream", Doc: streamDoc,

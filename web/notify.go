@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"niaga"
@@ -155,8 +156,19 @@ func notificationText(lang string, n niaga.Notification, coms map[string]niaga.C
 			return cat.T(lang, "notify.deal_disputed", strconv.FormatInt(num("deal_id"), 10), rp("value"), str("note"))
 		}
 		return cat.T(lang, "notify.deal_validated", strconv.FormatInt(num("deal_id"), 10), rp("value"))
+	case niaga.NotifyLotOpening:
+		title := str("title") // a session's title, or a lot's "commodity grade"
+		if num("lot_id") > 0 {
+			code, grade, _ := strings.Cut(title, " ")
+			if c, ok := coms[code]; ok {
+				code = c.Name(lang)
+			}
+			title = cat.T(lang, "notify.lot_title", lot, strings.TrimSpace(code+" "+grade))
+		}
+		at, _ := time.Parse(time.RFC3339, str("opens_at"))
+		return cat.T(lang, "notify.lot_opening", title, When(at, str("province"), lang))
 	}
-	return cat.T(lang, "notify."+string(n.Kind), lot, str("opens_at"))
+	return cat.T(lang, "notify."+string(n.Kind))
 }
 
 // notificationMail is the mail of a notification, in the user's language.

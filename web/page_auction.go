@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -226,7 +227,8 @@ type sessionsData struct {
 	MarketBy  map[int64]niaga.Market
 	OrgName   map[int64]string
 	CanCreate bool
-	Zone      string // the zone the schedule form is read in
+	Zone      string    // the zone the schedule form is read in
+	Now       time.Time // sessions show whether they run now
 }
 
 func (s *Server) marketsBy(c *PageCall) ([]niaga.Market, map[int64]niaga.Market, error) {
@@ -265,7 +267,7 @@ func (s *Server) pageSessions(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	d := sessionsData{Sessions: ss, Markets: ms, MarketBy: by, OrgName: names, CanCreate: c.Actor.Is(niaga.RoleOrganizer, niaga.RoleAdmin)}
+	d := sessionsData{Sessions: ss, Markets: ms, MarketBy: by, OrgName: names, CanCreate: c.Actor.Is(niaga.RoleOrganizer, niaga.RoleAdmin), Now: time.Now()}
 	if d.CanCreate {
 		p, _ := niaga.ProvinceByCode(s.actorProvince(c))
 		d.Zone = p.Zone
@@ -319,22 +321,29 @@ type sessionData struct {
 	Pending     []niaga.Lot // waiting for admission by the viewer
 	CanSubmit   bool
 	OrganizerOf map[int64]bool // markets the viewer runs
+
+	// Live while it runs, and watchable (page_bidding.go).
+	State    string // upcoming, running ("sedang berlangsung") or ended
+	Poll     bool   // the page fetches its state and lots again while not ended
+	PollSecs int
+	Watching bool
 }
 
-func (s *Server) pageSession(c *PageCall) error {
+func (s *Server) sessionData(c *PageCall) (*sessionData, error) {
 	id, err := c.ID("id")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ss, err := s.db.Session(c, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_, by, err := s.marketsBy(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	d := sessionData{Session: ss, OrganizerOf: map[int64]bool{}, CanSubmit: c.Actor.Is(niaga.RoleBusiness) && time.Now().Before(ss.EndsAt)}
+	now := time.Now()
+	d := &sessionData{Session: ss, OrganizerOf: map[int64]bool{}, CanSubmit: c.Actor.Is(niaga.RoleBusiness) && now.Before(ss.EndsAt)}
 	for _, mid := range ss.MarketIDs {
 		m := by[mid]
 		d.Markets = append(d.Markets, m)
@@ -342,9 +351,9 @@ func (s *Server) pageSession(c *PageCall) error {
 			d.OrganizerOf[mid] = true
 		}
 	}
-	lots, err := s.db.Lots(c, c.Actor, store.LotFilter{SessionID: id}, time.Now())
+	lots, err := s.db.Lots(c, c.Actor, store.LotFilter{SessionID: id}, now)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, l := range lots {
 		if l.Status == niaga.LotSubmitted && d.OrganizerOf[l.MarketID] {
@@ -353,7 +362,25 @@ func (s *Server) pageSession(c *PageCall) error {
 			d.Lots = append(d.Lots, l)
 		}
 	}
-	return c.Render(0, "session", "session.title", d, func(v *view) { v.Title = ss.Title })
+	d.State = sessionState(ss, lots, now)
+	d.Poll, d.PollSecs = d.State != niaga.SessionEnded, int(sessionPoll/time.Second)
+	return d, nil
+}
+
+func (s *Server) pageSession(c *PageCall) error {
+	d, err := s.sessionData(c)
+	if err != nil {
+		return err
+	}
+	if c.Actor.Is(niaga.RoleBusiness) {
+		d.Watching, _ = s.db.Watching(c, c.Actor, niaga.WatchSession, d.Session.ID)
+	}
+	return c.Render(0, "session", "session.title", d, func(v *view) {
+		v.Title = d.Session.Title
+		if d.Poll {
+			v.Scripts = []string{"vendor/htmx.min.js", "live.js"}
+		}
+	})
 }
 
 // ---- lots: submission and admission ----
@@ -515,6 +542,7 @@ type lotData struct {
 	Stream    string
 	Own       bool // the viewer's organization sells it
 	Leading   bool // the viewer's organization leads (english) or won
+	BidHere   bool // the viewer's organization has bid on the lot
 	CanBid    bool // a business that is not the seller, while the lot is open
 	CanDecide bool
 	Deposit   *niaga.LotDeposit // where the viewing buyer's deposit stands for the lot
@@ -522,8 +550,18 @@ type lotData struct {
 	Result    string // the outcome of the viewer's last bid
 	ResultOK  bool
 	MaxShown  int64 // the viewer's own proxy maximum, if leading
+
+	// Bidding on a phone (page_bidding.go).
+	Confirm  *bidConfirm     // a typed bid above the minimum, shown back before it is sent
+	Invalid  map[string]bool // bid fields a refusal names (its message is in Result, once)
+	Outbid   bool            // the viewer's business bid on this english lot and another leads now
+	Watching bool            // the viewer watches the lot
+	Replace  bool            // a live refresh replaces the whole bid box: the lot's state changed
 }
 
+// lotData reads the lot as the viewer may see it now, for the lot page,
+// its live refresh and the bid reply alike (withAccount adds the viewer's
+// deposit where the bid box is drawn).
 func (s *Server) lotData(c *PageCall) (*lotData, error) {
 	id, err := c.ID("id")
 	if err != nil {
@@ -544,21 +582,32 @@ func (s *Server) lotData(c *PageCall) (*lotData, error) {
 	if d.Bids, err = s.db.Bids(c, c.Actor, id, now); err != nil {
 		return nil, err
 	}
-	if len(d.Bids) > 20 {
-		d.Bids = d.Bids[:20]
-	}
+	bidHere := false
 	if c.Actor != nil {
 		d.Own = c.Actor.OrgID == l.SellerOrgID
 		d.Leading = l.LeaderOrg != 0 && l.LeaderOrg == c.Actor.OrgID || l.WinnerOrgID != 0 && l.WinnerOrgID == c.Actor.OrgID
 		for _, b := range d.Bids {
+			bidHere = bidHere || b.BidderOrg == c.Actor.OrgID
 			if b.BidderOrg == c.Actor.OrgID && b.MaxPrice > 0 && d.Leading {
 				d.MaxShown = max(d.MaxShown, b.MaxPrice)
 			}
 		}
 	}
-	d.CanBid = c.Actor.Is(niaga.RoleBusiness) && !d.Own && l.Status == niaga.LotAdmitted && l.State != "closing"
+	if len(d.Bids) > 20 {
+		d.Bids = d.Bids[:20]
+	}
+	d.CanBid = c.Actor.Is(niaga.RoleBusiness) && !d.Own && l.Status == niaga.LotAdmitted && l.State == "open"
+	d.BidHere = bidHere
+	d.Outbid = d.CanBid && bidHere && !d.Leading && l.Mechanism == string(auction.English)
 	d.CanDecide = l.Status == niaga.LotSubmitted && c.Actor.Organizes(d.Market.OrganizerOrgID)
 	return d, nil
+}
+
+// withAccount adds the viewer's deposit account at the lot's market: the
+// bid box says what the deposit covers, after a bid as before it.
+func (s *Server) withAccount(c *PageCall, d *lotData) (err error) {
+	d.Deposit, err = s.db.LotDeposit(c, c.Actor, d.Lot)
+	return err
 }
 
 func (s *Server) pageLot(c *PageCall) error {
@@ -566,28 +615,44 @@ func (s *Server) pageLot(c *PageCall) error {
 	if err != nil {
 		return err
 	}
-	d.Stream = "/api/v1/lots/" + strconv.FormatInt(d.Lot.ID, 10) + "/stream?last_event_id=" + strconv.FormatInt(s.lastEventID(c, store.LotTopic(d.Lot.ID)), 10)
-	if d.Deposit, err = s.db.LotDeposit(c, c.Actor, d.Lot); err != nil {
+	if err := s.withAccount(c, d); err != nil {
 		return err
 	}
+	return s.renderLot(c, d, 0)
+}
+
+// renderLot writes the whole lot page from d.
+func (s *Server) renderLot(c *PageCall, d *lotData, status int) error {
+	d.Stream = "/api/v1/lots/" + strconv.FormatInt(d.Lot.ID, 10) + "/stream?heartbeat=1&last_event_id=" + strconv.FormatInt(s.lastEventID(c, store.LotTopic(d.Lot.ID)), 10)
 	if d.Lot.State == "closed" && c.Actor != nil {
 		d.Contracts, _ = s.db.Contracts(c, c.Actor, d.Lot.ID)
 	}
+	if c.Actor.Is(niaga.RoleBusiness) {
+		d.Watching, _ = s.db.Watching(c, c.Actor, niaga.WatchLot, d.Lot.ID)
+	}
 	title := d.Lot.Commodity
-	return c.Render(0, "lot", "lot.title", d, func(v *view) {
+	return c.Render(status, "lot", "lot.title", d, func(v *view) {
 		v.Title = v.ComName(title) + " " + d.Lot.Grade + " · " + v.T("lot.lot") + " " + strconv.FormatInt(d.Lot.ID, 10)
-		v.Scripts = []string{"vendor/htmx.min.js", "vendor/htmx-ext-sse.min.js"}
+		v.Scripts = []string{"vendor/htmx.min.js", "live.js"}
 	})
 }
 
 // pageLotLive is the live part of the lot page, fetched again on every
-// event of the lot's stream.
+// event of the lot's stream, on reconnecting and when the lot opens. The
+// page says which state it shows (?shown=): when the lot's state changed
+// since, the whole bid box comes along; otherwise only what follows the
+// live minimum (the one-tap bid, the outbid notice), so a price being
+// typed is never wiped.
 func (s *Server) pageLotLive(c *PageCall) error {
 	d, err := s.lotData(c)
 	if err != nil {
 		return err
 	}
-	// When the lot has ended, the refresh also replaces the bid form.
+	if d.Replace = c.R.URL.Query().Get("shown") != d.Lot.State; d.Replace {
+		if err := s.withAccount(c, d); err != nil {
+			return err
+		}
+	}
 	return c.Fragment(200, "lot", "live", d, func(v *view) { v.OOB = true })
 }
 
@@ -613,6 +678,23 @@ func (s *Server) pageLotBid(c *PageCall) error {
 	if err == nil {
 		err = in.Validate()
 	}
+	// A typed bid above the minimum is shown back first; "edit" returns
+	// to the form with what was typed.
+	if err == nil && (f.Get("confirm") != "1" || f.Get("edit") == "1") {
+		d, derr := s.lotData(c)
+		if derr == nil {
+			derr = s.withAccount(c, d)
+		}
+		if derr != nil {
+			return derr
+		}
+		if f.Get("edit") != "1" {
+			d.Confirm = confirmOf(d, in, f.Get("idem"))
+		}
+		if d.Confirm != nil || f.Get("edit") == "1" {
+			return s.bidReply(c, d, http.StatusOK)
+		}
+	}
 	var res niaga.BidResult
 	if err == nil {
 		if err = s.allowBid(c.Actor); err == nil {
@@ -626,32 +708,34 @@ func (s *Server) pageLotBid(c *PageCall) error {
 		}
 	}
 	d, derr := s.lotData(c)
-	if derr != nil {
-		return derr
+	if derr == nil {
+		derr = s.withAccount(c, d)
 	}
-	// The bid box shows the deposit as it stands after this bid.
-	if d.Deposit, derr = s.db.LotDeposit(c, c.Actor, d.Lot); derr != nil {
+	if derr != nil { // the bid box shows the deposit as it stands after this bid
 		return derr
 	}
 	if err != nil {
 		c.Fail(err)
-		d.Result = c.errMsg
-	} else {
-		d.ResultOK = true
-		d.Result = c.bidOutcome(d.Lot, res)
+		d.Result, d.Invalid = c.bidRefusal()
+		return s.bidReply(c, d, http.StatusUnprocessableEntity)
 	}
-	if err == nil {
-		c.R.PostForm = url.Values{} // a fresh form: the new minimum, a new idempotency key
+	d.ResultOK = true
+	d.Result = c.bidOutcome(d.Lot, res)
+	c.R.PostForm = url.Values{} // a fresh form: the new minimum, a new idempotency key
+	if c.R.Header.Get("HX-Request") != "true" {
+		return c.Redirect("/lots/"+strconv.FormatInt(id, 10), "")
 	}
+	return s.bidReply(c, d, http.StatusOK)
+}
+
+// bidReply answers a bid form: the bid box alone to htmx (200 even when
+// refused: htmx swaps only successful answers, and the refusal is the
+// content to show), else the whole lot page.
+func (s *Server) bidReply(c *PageCall, d *lotData, status int) error {
 	if c.R.Header.Get("HX-Request") == "true" {
-		// 200 even when refused: htmx swaps only successful answers, and
-		// the refusal is the content to show.
 		return c.Fragment(200, "lot", "bidbox", d)
 	}
-	if err != nil {
-		return s.pageLot(c)
-	}
-	return c.Redirect("/lots/"+strconv.FormatInt(id, 10), "")
+	return s.renderLot(c, d, status)
 }
 
 // bidOutcome says in words what an accepted bid did.

@@ -81,6 +81,12 @@ func TestPageCatalog(t *testing.T) {
 		niaga.MalformedDate, niaga.MalformedAmount, niaga.MalformedFraction, niaga.MalformedDirection, niaga.MalformedBalance, niaga.MalformedShort} {
 		used["statement.reason_"+r] = "statement reasons"
 	}
+	for _, st := range []niaga.Standing{niaga.StandingLeading, niaga.StandingOutbid, niaga.StandingPlaced, niaga.StandingWon, niaga.StandingLost} {
+		used["mybids.standing_"+string(st)] = "bid standings"
+	}
+	for _, st := range []string{niaga.SessionUpcoming, niaga.SessionRunning, niaga.SessionEnded} {
+		used["session.state_"+st] = "session states"
+	}
 	for _, com := range niaga.SeedCommodities {
 		used["unit."+com.Unit] = "units"
 	}

@@ -725,9 +725,11 @@ func (s *Server) pageBoard(c *PageCall) error {
 	if err != nil {
 		return err
 	}
+	kiosk := c.R.URL.Query().Get("kiosk") == "1" // the hall's big screen: the board alone
+	c.Lang = boardLang(c.R, &sum.Mission, kiosk)
 	host, _ := niaga.ProvinceByCode(sum.Mission.HostProvince)
 	cfg := boardConfig{Lang: c.Lang, Currency: strings.TrimSuffix(niaga.FormatRupiah(0, c.Lang), "0"), Commodities: map[string]string{}, Provinces: map[string]string{},
-		Zone: host.Zone, TZ: host.TZ, DataURL: "/missions/" + strconv.FormatInt(id, 10) + "/board/data",
+		Zone: host.Zone, TZ: host.TZ, DataURL: "/missions/" + strconv.FormatInt(id, 10) + "/board/data?lang=" + c.Lang,
 		Labels: map[string]string{"sell": c.T("board.side_sell"), "buy": c.T("board.side_buy"), "invest": c.T("board.side_invest"), "other": c.T("board.side_other"),
 			"reversal": c.T("board.reversal"), "live": c.T("board.live"), "offline": c.T("board.offline"),
 			"status_planned": c.T("mission.status_planned"), "status_open": c.T("mission.status_open"), "status_closed": c.T("mission.status_closed")}}
@@ -740,15 +742,15 @@ func (s *Server) pageBoard(c *PageCall) error {
 	b, _ := json.Marshal(cfg)
 	initial, _ := json.Marshal(s.boardJSON(c, sum))
 	d := boardData{Summary: sum, Zone: host, Config: string(b), Initial: string(initial), Now: time.Now(),
-		Stream: "/api/v1/missions/" + strconv.FormatInt(id, 10) + "/stream?last_event_id=" + strconv.FormatInt(last, 10)}
+		Stream: "/api/v1/missions/" + strconv.FormatInt(id, 10) + "/stream?heartbeat=1&last_event_id=" + strconv.FormatInt(last, 10)}
 	if t := sum.Mission.TargetValue; t > 0 {
 		d.Percent = min(100, max(0, sum.TotalValue/(t/100+1)))
 	}
 	return c.Render(0, "board", "board.title", d, func(v *view) {
 		v.Title = sum.Mission.Title
 		v.Wide = true
-		v.Kiosk = c.R.URL.Query().Get("kiosk") == "1" // the hall's big screen: the board alone
-		v.Scripts = []string{"vendor/chart.umd.min.js", "board.js"}
+		v.Kiosk = kiosk
+		v.Scripts = []string{"vendor/chart.umd.min.js", "live.js", "board.js"}
 	})
 }
 
@@ -773,6 +775,7 @@ func (s *Server) pageBoardData(c *PageCall) error {
 	if err != nil {
 		return err
 	}
+	c.Lang = boardLang(c.R, &sum.Mission, true) // the board asks in its own language
 	b, err := json.Marshal(s.boardJSON(c, sum))
 	if err != nil {
 		return err

@@ -12,7 +12,17 @@ import (
 )
 
 // streamHeartbeat keeps idle connections (and proxies) from timing out.
-const streamHeartbeat = 15 * time.Second
+// A variable only so that a test can shorten it.
+var streamHeartbeat = 15 * time.Second
+
+// The heartbeat is a comment, which no EventSource shows to its page. A
+// watcher that asks for it with ?heartbeat=1 (the live pages do) gets a
+// "ping" event instead: a page that hears nothing for a few heartbeats
+// knows its connection died silently (a phone between cells) and says so.
+var (
+	pingComment = []byte(": ping\n\n")
+	pingEvent   = []byte("event: ping\ndata: {}\n\n")
+)
 
 // A resuming watcher gets at most streamBacklog missed events (then it
 // reconnects from the last one for more); a new one the latest
@@ -237,6 +247,10 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 	if err := rc.Flush(); err != nil {
 		return
 	}
+	ping := pingComment
+	if c.R != nil && c.R.URL.Query().Get("heartbeat") == "1" {
+		ping = pingEvent
+	}
 	tick := time.NewTicker(streamHeartbeat)
 	defer tick.Stop()
 	for {
@@ -265,7 +279,7 @@ func (s *Server) pump(c *Call, rc *http.ResponseController, backlog []*live.Even
 			if !extend() {
 				return
 			}
-			if _, err := c.W.Write([]byte(": ping\n\n")); err != nil {
+			if _, err := c.W.Write(ping); err != nil {
 				return
 			}
 			if err := rc.Flush(); err != nil {

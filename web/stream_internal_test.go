@@ -107,3 +107,24 @@ func TestResumeFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamHeartbeatEvent: a watcher that asks for it (?heartbeat=1, the
+// live pages) hears the heartbeat as a "ping" event, which a page can see;
+// others get the comment, as before.
+func TestStreamHeartbeatEvent(t *testing.T) {
+	defer func(d time.Duration) { streamHeartbeat = d }(streamHeartbeat)
+	streamHeartbeat = 20 * time.Millisecond
+	for _, c := range []struct{ query, want, not string }{
+		{"?heartbeat=1", "event: ping\ndata: {}\n\n", "\n: ping"},
+		{"", ": ping\n\n", "event: ping"},
+	} {
+		rec := httptest.NewRecorder()
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		req := httptest.NewRequestWithContext(ctx, "GET", "/api/v1/lots/1/stream"+c.query, nil)
+		(&Server{}).pump(&Call{Context: ctx, R: req, W: rec}, http.NewResponseController(rec), nil, make(chan *live.Event), 0)
+		cancel()
+		if body := rec.Body.String(); !strings.Contains(body, c.want) || strings.Contains(body, c.not) {
+			t.Errorf("%q: stream %q", c.query, body)
+		}
+	}
+}

@@ -11,7 +11,7 @@
   var cfg = JSON.parse(root.dataset.config);
   var data = JSON.parse(root.dataset.initial);
   var streamURL = root.dataset.stream;
-  var base = streamURL.split("?")[0];
+  var base = streamURL.split("?")[0] + "?heartbeat=1&last_event_id=";
   var lastID = Number((streamURL.split("last_event_id=")[1] || "0"));
   var nf = new Intl.NumberFormat(cfg.lang === "en" ? "en-US" : "id-ID", { maximumFractionDigits: 0 });
   var tf = new Intl.DateTimeFormat(cfg.lang === "en" ? "en-GB" : "id-ID", { timeZone: cfg.tz, hour: "2-digit", minute: "2-digit", hour12: false });
@@ -161,23 +161,34 @@
     el.textContent = nf.format(n);
   }
 
+  // setConn also drives the page's connection banner (live.js); back
+  // after a drop, the board fetches its totals again.
   function setConn(ok) {
     var el = $("board-conn");
     el.textContent = ok ? cfg.labels.live : cfg.labels.offline;
     el.classList.toggle("ok", ok);
+    if (window.niagaLive && window.niagaLive.setConn(ok) && ok) { refreshSoon(); }
   }
 
+  // The server pings every 15 s (?heartbeat=1): a stream silent for
+  // longer has died without telling, and is opened again.
+  var current = null, heard = 0;
   function connect(url) {
-    var es = new EventSource(url);
+    if (current) { current.close(); }
+    heard = Date.now();
+    var es = current = new EventSource(url);
+    es.addEventListener("ping", function () { heard = Date.now(); });
     es.addEventListener("open", function () { setConn(true); });
     es.addEventListener("error", function () {
+      if (es !== current) { return; }
       setConn(false);
       if (es.readyState === EventSource.CLOSED) {
         es.close();
-        setTimeout(function () { connect(base + "?last_event_id=" + lastID); }, 3000);
+        setTimeout(function () { connect(base + lastID); }, 3000);
       }
     });
     es.addEventListener("deal", function (e) {
+      heard = Date.now();
       lastID = Number(e.lastEventId) || lastID;
       var ev = JSON.parse(e.data);
       setTotal(ev.total_value);
@@ -194,6 +205,18 @@
     es.addEventListener("validation", function (e) { lastID = Number(e.lastEventId) || lastID; });
     es.addEventListener("schedule", function (e) { lastID = Number(e.lastEventId) || lastID; });
   }
+
+  // Back online, reconnect at once rather than after the browser's retry.
+  window.addEventListener("online", function () {
+    if (!current || current.readyState !== EventSource.OPEN) { connect(base + lastID); }
+  });
+  window.addEventListener("offline", function () { setConn(false); });
+  setInterval(function () {
+    if (current && current.readyState === EventSource.OPEN && Date.now() - heard > 40000) {
+      setConn(false);
+      connect(base + lastID);
+    }
+  }, 5000);
 
   document.addEventListener("DOMContentLoaded", function () {
     $("board-count").dataset.count = String(data.count);
