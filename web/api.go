@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"niaga"
@@ -290,7 +291,7 @@ func jsonError(err error) error {
 	case errors.As(err, &se):
 		return niaga.Invalid("body", fmt.Sprintf("malformed JSON at byte %d", se.Offset))
 	case errors.As(err, &te):
-		field := te.Field
+		field := jsonPath(te.Field)
 		if field == "" {
 			field = "body"
 		}
@@ -364,4 +365,20 @@ func locate(err error, body []byte, v any) error {
 		}
 	}
 	return err
+}
+
+// jsonPath is the JSON path of a decoding error's field: encoding/json
+// names an embedded struct's field through the Go name of the struct
+// ("BusinessProfile.city"), which no client sent; JSON names here are
+// lower case, Go names are not.
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	out := parts[:0]
+	for _, p := range parts {
+		if p != "" && unicode.IsUpper([]rune(p)[0]) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return strings.Join(out, ".")
 }

@@ -35,8 +35,11 @@ type confirmData struct {
 }
 
 func (s *Server) pageSignUp(c *PageCall) error {
-	if c.Actor != nil {
+	if c.Actor.Is(niaga.RoleBusiness) {
 		return c.Redirect("/account/verification", "")
+	}
+	if c.Actor != nil {
+		return c.Redirect("/", "")
 	}
 	return c.Render(0, "signup", "signup.title", signUpData{Provinces: niaga.Provinces()})
 }

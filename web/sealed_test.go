@@ -651,6 +651,7 @@ var normalizers = []struct {
 	{regexp.MustCompile(`\b[0-9a-f]{64}\b`), "<hash>"},
 	{regexp.MustCompile(`("audit": \{\s*"seq": )\d+`), "${1}<seq>"},
 	{regexp.MustCompile(`#\d+( |&#32;|&nbsp;)?<hash>`), "#<seq> <hash>"},
+	{regexp.MustCompile(`<code>#\d+</code>(\s|&#32;|&nbsp;)*<code class="hash"><hash></code>`), "<code>#<seq></code> <code class=\"hash\"><hash></code>"},
 	// The id of a lot's latest event, where its page resumes the stream.
 	{regexp.MustCompile(`last_event_id=\d+`), "last_event_id=<id>"},
 	// API token ids: 52 bits of the random token's hash (GET /api/v1/tokens,
