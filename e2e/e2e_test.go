@@ -123,7 +123,7 @@ func (s *server) browser(t *testing.T) *tab {
 		chromedp.Flag("lang", "id-ID"),
 		chromedp.Flag("accept-lang", "id-ID,id"),
 	)
-	base, cancelBase := context.WithTimeout(context.Background(), 3*time.Minute)
+	base, cancelBase := context.WithTimeout(context.Background(), 8*time.Minute) // the phone layout walk opens some 250 pages on a busy CI machine
 	actx, cancelAlloc := chromedp.NewExecAllocator(base, opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancelCtx(); cancelAlloc(); cancelBase() })

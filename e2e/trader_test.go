@@ -90,7 +90,7 @@ func TestTraderJoins(t *testing.T) {
 	}
 
 	// The trader is told: the bell counts it live, and a mail arrives.
-	trader.waitText(".bell .count", "1", 15*time.Second)
+	trader.waitText(".bell .count", "1", 30*time.Second)
 	waitMail(t, s.Inbox, "ani@tokoberas.id", "Toko Beras Ani terverifikasi", regexp.MustCompile(`/account/verification`))
 	trader.open("/account/verification")
 	if !strings.Contains(trader.text("#state"), "Terverifikasi") {
@@ -129,7 +129,7 @@ func TestTraderJoins(t *testing.T) {
 	if !strings.Contains(staff.text("#statement-done"), "1") {
 		t.Fatalf("statement import: %q / %q", staff.text("#statement-result"), staff.text(".alert"))
 	}
-	trader.waitText(".bell .count", "2", 15*time.Second) // the approval, unread, and now the deposit
+	trader.waitText(".bell .count", "2", 30*time.Second) // the approval, unread, and now the deposit
 	waitMail(t, s.Inbox, "ani@tokoberas.id", "Uang jaminan", regexp.MustCompile(`/deposits`))
 	trader.open(fmt.Sprintf("/lots/%d", lot.ID))
 	if trader.text("#bid-missing") != "" {
@@ -183,8 +183,8 @@ func waitMail(t *testing.T, in *mailtest.Inbox, to, subject string, re *regexp.R
 	return ""
 }
 
-// An outbid reaches the trader on the phone: the bell counts it live on
-// the page being read, and, since the trader asked for it on the account
+// An outbid reaches the trader on the phone: the bell counts it on the
+// page being read (it asks every 15 s), and, since the trader asked for it on the account
 // page, a mail arrives.
 func TestOutbidNotification(t *testing.T) {
 	s := startServer(t)
@@ -217,9 +217,10 @@ func TestOutbidNotification(t *testing.T) {
 			break
 		}
 	}
+	deadline := time.After(30 * time.Second) // the bell asks every 15 s
 	for ani.text(".bell .count") == before {
 		select {
-		case <-time.After(15 * time.Second):
+		case <-deadline:
 			t.Fatalf("the bell stayed at %q", before)
 		case <-time.After(100 * time.Millisecond):
 		}

@@ -109,8 +109,7 @@ func (db *DB) Notifications(ctx context.Context, actor *niaga.Actor, limit int) 
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	var unread int
-	err = db.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at = 0", actor.UserID).Scan(&unread)
+	unread, err := db.Unread(ctx, actor.UserID)
 	return out, unread, err
 }
 
@@ -325,14 +324,11 @@ func leaderOf(data string) (leadEvent, error) {
 	return e, json.Unmarshal([]byte(data), &e)
 }
 
-// Bell is what a page's notification bell shows: the unread count and the
-// user topic's latest event id, after which the page follows the stream.
-func (db *DB) Bell(ctx context.Context, userID int64) (unread int, lastEvent int64, err error) {
-	if err = db.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at = 0", userID).Scan(&unread); err != nil {
-		return 0, 0, err
-	}
-	err = db.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM events WHERE topic = $1", UserTopic(userID)).Scan(&lastEvent)
-	return unread, lastEvent, err
+// Unread is how many of the user's notifications are unread (the bell).
+func (db *DB) Unread(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := db.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at = 0", userID).Scan(&n)
+	return n, err
 }
 
 // SkipNotificationMail marks every notification still waiting to be

@@ -161,8 +161,7 @@ type view struct {
 	OOB         bool     // a fragment may carry out-of-band swaps (htmx)
 	Now         int64    // server time, ms since the epoch: countdowns follow it
 	Com         map[string]niaga.Commodity
-	Unread      int   // the signed-in user's unread notifications
-	BellAfter   int64 // the user topic's latest event: the bell follows the stream after it
+	Unread      int // the signed-in user's unread notifications (the bell)
 	Data        any
 }
 
@@ -275,7 +274,7 @@ func (c *PageCall) Render(status int, page, titleKey string, data any, opts ...f
 	v.Com = c.commodities()
 	if c.Actor != nil {
 		// A page without its bell is still a page: a failed count shows none.
-		v.Unread, v.BellAfter, _ = c.S.db.Bell(c, c.Actor.UserID)
+		v.Unread, _ = c.S.db.Unread(c, c.Actor.UserID)
 	}
 	if f, err := c.R.Cookie(flashCookie); err == nil && u.cat.Has(f.Value) {
 		v.Flash = u.cat.T(c.Lang, f.Value)
