@@ -132,11 +132,37 @@ func TestTraderJoins(t *testing.T) {
 	trader.waitText(".bell .count", "2", 30*time.Second) // the approval, unread, and now the deposit
 	waitMail(t, s.Inbox, "ani@tokoberas.id", "Uang jaminan", regexp.MustCompile(`/deposits`))
 	trader.open(fmt.Sprintf("/lots/%d", lot.ID))
+	act("open the lot again")
 	if trader.text("#bid-missing") != "" {
 		t.Fatalf("still missing after the credit: %q", trader.text("#bid-missing"))
 	}
-	t.Logf("the trader's own actions from nothing to a funded deposit: %d (plus one approval and one statement import by staff)", actions)
+
+	// The first bid: a typed price above the minimum is shown back first.
+	price := lotMinNext(t, s, lot.ID) + 200
+	trader.fill("#f-price", niaga.FormatInt(price, "id"))
+	trader.tap("#bid-form button[type=submit]")
+	act("type a price and tap «Tawar»")
+	trader.waitText("#confirm-send", "Ya, tawar "+niaga.FormatRupiah(price, "id"), 10*time.Second)
+	if trader.text("#confirm-deposit") == "" || trader.text("#confirm-value") == "" {
+		t.Fatalf("the confirmation lacks the value or the deposit effect: %q", trader.text("#bid-confirm"))
+	}
+	trader.tap("#confirm-send")
+	act("tap «Ya, tawar»")
+	trader.waitText("#bid-result", "Anda memimpin", 10*time.Second)
+	trader.checkWidth("trader", fmt.Sprintf("/lots/%d", lot.ID))
+	t.Logf("the trader's own actions from nothing to a first bid: %d (plus one approval and one statement import by staff); "+
+		"with the one-tap «Tawar Rp N» instead of a typed price and its confirmation: %d", actions, actions-1)
 	trader.clean()
+}
+
+// lotMinNext is the lot's minimum next bid now.
+func lotMinNext(t *testing.T, s *server, id int64) int64 {
+	t.Helper()
+	l, err := s.DB.Lot(context.Background(), nil, id, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.MinNext
 }
 
 // lampungEnglishLot is an open english lot of a Lampung market and its market.
