@@ -30,10 +30,6 @@ type verificationsData struct {
 	Cases []niaga.VerificationCase
 }
 
-type confirmData struct {
-	Token string
-}
-
 func (s *Server) pageSignUp(c *PageCall) error {
 	if c.Actor.Is(niaga.RoleBusiness) {
 		return c.Redirect("/account/verification", "")
@@ -153,7 +149,7 @@ func (s *Server) pageResendConfirmation(c *PageCall) error {
 // pageConfirmEmail shows a button: a link scanner that opens the mailed
 // link must not spend it.
 func (s *Server) pageConfirmEmail(c *PageCall) error {
-	return c.Render(0, "confirm", "confirm.title", confirmData{Token: c.R.URL.Query().Get("token")})
+	return c.Render(0, "confirm", "confirm.title", LinkInput{Token: c.R.URL.Query().Get("token")})
 }
 
 func (s *Server) pageConfirmEmailPost(c *PageCall) error {
@@ -164,7 +160,7 @@ func (s *Server) pageConfirmEmailPost(c *PageCall) error {
 	}
 	if err != nil {
 		c.Fail(err)
-		return c.Render(StatusOf(niaga.ErrorCode(err)), "confirm", "confirm.title", confirmData{Token: in.Token})
+		return c.Render(StatusOf(niaga.ErrorCode(err)), "confirm", "confirm.title", in)
 	}
 	to := "/signin"
 	if c.Actor != nil {

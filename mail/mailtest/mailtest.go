@@ -65,9 +65,9 @@ func (s session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	var body io.Reader = m.Body
+	body := m.Body
 	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(body)
+		body = quotedprintable.NewReader(m.Body)
 	}
 	text, err := io.ReadAll(body)
 	if err != nil {
