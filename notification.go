@@ -15,12 +15,14 @@ const (
 	NotifyMeetingRequested    NotificationKind = "meeting_requested"    // a participant asks the business for a meeting
 	NotifyMeetingAnswered     NotificationKind = "meeting_answered"     // a meeting request was accepted or declined
 	NotifyDealValidated       NotificationKind = "deal_validated"       // a deal of the business was validated or disputed
+	NotifyContractStep        NotificationKind = "contract_step"        // a contract waits for the business's move: pay, deliver, confirm
+	NotifyMeetingScheduled    NotificationKind = "meeting_scheduled"    // the business's meetings at a mission were scheduled
 	NotifyLotOpening          NotificationKind = "lot_opening"          // a watched lot or session opens in a quarter of an hour
 )
 
 // NotificationKinds lists every kind, in the order the preferences show them.
 var NotificationKinds = []NotificationKind{NotifyOutbid, NotifyWon, NotifyLost, NotifyDepositCredited,
-	NotifyVerificationDecided, NotifyMeetingRequested, NotifyMeetingAnswered, NotifyDealValidated, NotifyLotOpening}
+	NotifyVerificationDecided, NotifyMeetingRequested, NotifyMeetingAnswered, NotifyDealValidated, NotifyLotOpening, NotifyContractStep, NotifyMeetingScheduled}
 
 // EnumNotificationKind is the notification kinds.
 var EnumNotificationKind = NewEnum("notification_kind", NotificationKinds...)

@@ -117,3 +117,16 @@ func NextSettleSteps(from string, ps ContractParties) []string {
 	}
 	return next
 }
+
+// DueParty is the business a contract in status waits for: the buyer pays
+// (the organizer records it), then the seller delivers, then the buyer
+// confirms receipt; 0 once nothing is due from either.
+func DueParty(status string) ContractParty {
+	switch status {
+	case ContractAwaitingPayment, ContractDelivered:
+		return PartyBuyer
+	case ContractPaid:
+		return PartySeller
+	}
+	return 0
+}

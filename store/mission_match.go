@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -636,6 +637,19 @@ func (tx *Tx) runSchedule(ctx context.Context, actor *niaga.Actor, missionID int
 	}
 	if err := tx.Audit(actor, "mission.schedule", "mission", missionID, nil, map[string]any{"params": p, "scheduled": len(assignments), "unscheduled": len(st.Unscheduled)}); err != nil {
 		return err
+	}
+	// Each participant with meetings is told its agenda is ready.
+	meetings := map[int64]int{}
+	for _, as := range assignments {
+		mt := pair[as.MeetingID]
+		meetings[mt.A]++
+		meetings[mt.B]++
+	}
+	for _, pid := range slices.Sorted(maps.Keys(meetings)) {
+		params := map[string]any{"mission_id": missionID, "meetings": meetings[pid]}
+		if err := tx.notifyParticipant(ctx, pid, niaga.NotifyMeetingScheduled, params, missionLink(missionID, "/agenda")); err != nil {
+			return err
+		}
 	}
 	ev := map[string]any{"mission_id": missionID, "scheduled": len(assignments), "slots": len(slots)}
 	err = tx.emitMission(ctx, missionID, "schedule", ev, ev)

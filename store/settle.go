@@ -369,7 +369,10 @@ func (db *DB) Settle(ctx context.Context, actor *niaga.Actor, id int64, in Settl
 				return err
 			}
 		}
-		return tx.Audit(actor, "contract."+in.Status, "contract", id, map[string]string{"status": c.Status}, in)
+		if err := tx.Audit(actor, "contract."+in.Status, "contract", id, map[string]string{"status": c.Status}, in); err != nil {
+			return err
+		}
+		return tx.notifyDue(ctx, c, in.Status)
 	})
 	if err != nil {
 		return niaga.Contract{}, err
@@ -501,4 +504,20 @@ func (tx *Tx) notifyOutcome(ctx context.Context, r *lotRow, fills []auction.Fill
 		}
 	}
 	return nil
+}
+
+// notifyDue tells the business whose move a contract now waits for (see
+// niaga.DueParty) that its step is due.
+func (tx *Tx) notifyDue(ctx context.Context, c niaga.Contract, status string) error {
+	var org int64
+	switch niaga.DueParty(status) {
+	case niaga.PartyBuyer:
+		org = c.BuyerOrgID
+	case niaga.PartySeller:
+		org = c.SellerOrgID
+	default:
+		return nil
+	}
+	params := map[string]any{"contract_id": c.ID, "lot_id": c.LotID, "status": status, "value": c.Value}
+	return tx.notifyOrg(ctx, org, niaga.NotifyContractStep, params, "/contracts/"+strconv.FormatInt(c.ID, 10))
 }

@@ -156,6 +156,10 @@ func notificationText(lang string, n niaga.Notification, coms map[string]niaga.C
 			return cat.T(lang, "notify.deal_disputed", strconv.FormatInt(num("deal_id"), 10), rp("value"), str("note"))
 		}
 		return cat.T(lang, "notify.deal_validated", strconv.FormatInt(num("deal_id"), 10), rp("value"))
+	case niaga.NotifyContractStep:
+		return cat.T(lang, "notify.contract_"+str("status"), strconv.FormatInt(num("contract_id"), 10), rp("value"))
+	case niaga.NotifyMeetingScheduled:
+		return cat.T(lang, "notify.meeting_scheduled", niaga.FormatInt(num("meetings"), lang))
 	case niaga.NotifyLotOpening:
 		title := str("title") // a session's title, or a lot's "commodity grade"
 		if num("lot_id") > 0 {

@@ -182,3 +182,55 @@ func (e *env) takeLead(bids, token string, price int64) niaga.BidResult {
 	e.t.Fatalf("%s: no lead after 50 bids", bids)
 	return r
 }
+
+// A contract's next move is due from one business at a time: the seller
+// is told to deliver once the organizer records the payment, the buyer to
+// confirm receipt once it is delivered.
+func TestNotificationContractSteps(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		organizer := e.token("lampung@niaga.id")
+		var contracts []niaga.Contract
+		e.call("GET", "/api/v1/contracts", organizer, nil, 200, &contracts)
+		var c *niaga.Contract
+		for i := range contracts {
+			if contracts[i].Status == niaga.ContractAwaitingPayment {
+				c = &contracts[i]
+				break
+			}
+		}
+		if c == nil {
+			t.Skip("the demo has no contract awaiting payment at Lampung")
+		}
+		steps := fmt.Sprintf("/api/v1/contracts/%d/steps", c.ID)
+		e.call("POST", steps, organizer, map[string]string{"status": niaga.ContractPaid}, 200, nil)
+		seller, buyer := e.userOf(c.SellerOrgID), e.userOf(c.BuyerOrgID)
+		due := func(token, status string) bool {
+			got := e.notifications(token)
+			for _, n := range got.Items {
+				if n.Kind == niaga.NotifyContractStep && n.Params["contract_id"] == float64(c.ID) && n.Params["status"] == status {
+					return true
+				}
+			}
+			return false
+		}
+		if !due(seller, niaga.ContractPaid) || due(buyer, niaga.ContractPaid) {
+			t.Fatal("after the payment the seller, and only the seller, is told to deliver")
+		}
+		e.call("POST", steps, organizer, map[string]string{"status": niaga.ContractDelivered}, 200, nil)
+		if !due(buyer, niaga.ContractDelivered) {
+			t.Fatal("after the delivery the buyer is not told to confirm receipt")
+		}
+	})
+}
+
+// userOf signs in the first demo user of an organization.
+func (e *env) userOf(org int64) string {
+	e.t.Helper()
+	for email, u := range e.Data.Users {
+		if u.OrgID == org {
+			return e.token(email)
+		}
+	}
+	e.t.Fatalf("no demo user of organization %d", org)
+	return ""
+}
