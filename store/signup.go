@@ -56,6 +56,21 @@ func (db *DB) Register(ctx context.Context, in SignUp, linkHash string, compose 
 	err := db.InTx(ctx, func(tx *Tx) error {
 		o.Created = tx.Now.Unix()
 		p := in.Profile
+		// One business, one organization: a second person of a registered
+		// business is added by its people or the staff, not signed up again.
+		var dup int64
+		err := tx.QueryRow(ctx, "SELECT id FROM organizations WHERE (nib <> '' AND nib = $1) OR (npwp <> '' AND npwp = $2) LIMIT 1", p.NIB, p.NPWP).Scan(&dup)
+		if err == nil {
+			field := "nib"
+			if p.NIB == "" {
+				field = "npwp"
+			}
+			return &niaga.Error{Code: niaga.CodeConflict, Message: "this business is already registered",
+				Fields: []niaga.FieldError{{Field: field, Reason: "already registered: ask its people to add you"}}}
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
 		id, err := tx.InsertID(ctx, `INSERT INTO organizations (name, kind, province, verified, created_at, city, nib, npwp, bank_name, bank_account, bank_holder)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`, o.Name, o.Kind, o.Province, false, o.Created, p.City, p.NIB, p.NPWP, p.BankName, p.BankAccount, p.BankHolder)
 		if err != nil {

@@ -56,6 +56,11 @@ func TestSignUpAndVerification(t *testing.T) {
 		}
 		ani, org := out.Token, out.Organization.ID
 		e.problem("POST", "/api/v1/signup", "", newTrader(), 409, "conflict")
+		again := newTrader()
+		again["email"] = "budi@tokoberas.id" // another person of the same business (same NIB)
+		if p := e.problem("POST", "/api/v1/signup", "", again, 409, "conflict"); len(p.Errors) == 0 || p.Errors[0].Field != "nib" {
+			t.Fatalf("a second sign-up of the same business: %+v", p)
+		}
 		bad := newTrader()
 		bad["email"], bad["phone"], bad["nib"], bad["bank_account"] = "x@toko.id", "12345", "123", "12"
 		p := e.problem("POST", "/api/v1/signup", "", bad, 400, "invalid")
