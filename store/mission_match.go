@@ -416,22 +416,9 @@ func (db *DB) ExpireMeetingRequests(ctx context.Context, asOf time.Time) (int, e
 		if asOf.IsZero() {
 			asOf = tx.Now
 		}
-		rows, err := tx.Query(ctx, `UPDATE meeting_requests SET status = 'expired', answered_at = $1
+		ids, err := tx.queryIDs(ctx, `UPDATE meeting_requests SET status = 'expired', answered_at = $1
 			WHERE status = 'pending' AND expires_at <= $1 RETURNING id`, micros(asOf))
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		slices.Sort(ids)

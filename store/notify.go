@@ -32,20 +32,8 @@ func (tx *Tx) prefsOf(ctx context.Context, userID int64, kind niaga.Notification
 
 // notifyOrg tells every active user of an organization.
 func (tx *Tx) notifyOrg(ctx context.Context, orgID int64, kind niaga.NotificationKind, params map[string]any, link string) error {
-	rows, err := tx.Query(ctx, "SELECT id FROM users WHERE org_id = $1 AND active ORDER BY id", orgID)
+	ids, err := tx.queryIDs(ctx, "SELECT id FROM users WHERE org_id = $1 AND active ORDER BY id", orgID)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			_ = rows.Close() // the scan error is the one to report
-			return err
-		}
-		ids = append(ids, id)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
 	return tx.notifyUsers(ctx, ids, kind, params, link)

@@ -266,16 +266,8 @@ func (db *DB) DueLots(ctx context.Context, now time.Time, limit int) ([]int64, e
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, db.classify(rows.Err())
+	ids, err := scanIDs(rows)
+	return ids, db.classify(err)
 }
 
 // RunCloser closes due lots every interval until ctx ends. Every instance

@@ -235,20 +235,8 @@ func (db *DB) VerificationQueue(ctx context.Context, actor *niaga.Actor) ([]niag
 				return db.classify(err)
 			}
 		}
-		rows, err := tx.Query(ctx, "SELECT id FROM organizations WHERE review_requested_at > 0 AND ($1 = '' OR province = $1) ORDER BY review_requested_at, id LIMIT 500", province)
+		ids, err := tx.queryIDs(ctx, "SELECT id FROM organizations WHERE review_requested_at > 0 AND ($1 = '' OR province = $1) ORDER BY review_requested_at, id LIMIT 500", province)
 		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				_ = rows.Close() // the scan error is the one to report
-				return err
-			}
-			ids = append(ids, id)
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
 		for _, id := range ids {

@@ -647,3 +647,26 @@ func fromMicros(v int64) time.Time {
 	}
 	return time.UnixMicro(v).UTC()
 }
+
+// scanIDs reads a one-column result of ids and closes rows.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
+	defer func() { _ = rows.Close() }() // read-only: the error that counts is rows.Err
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// queryIDs runs a query that selects (or returns) one column of ids.
+func (tx *Tx) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return scanIDs(rows)
+}

@@ -79,15 +79,7 @@ func (s *Server) setPaymentInstructions(c *Call, in *niaga.PaymentInstructions) 
 // importStatement reconciles an uploaded bank statement (CSV, or XLSX, in
 // the body or a multipart field "file"): ?dry_run=true previews.
 func (s *Server) importStatement(c *Call) error {
-	id, err := c.ID("id")
-	if err != nil {
-		return err
-	}
-	dry := c.R.URL.Query().Get("dry_run")
-	if dry != "" && dry != "true" && dry != "false" {
-		return niaga.Invalid("dry_run", "true or false")
-	}
-	table, err := readUpload(c.R)
+	id, table, dry, err := uploadCall(c)
 	if err != nil {
 		return err
 	}
@@ -95,7 +87,7 @@ func (s *Server) importStatement(c *Call) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.db.ReconcileStatement(c, c.Actor, id, st, dry == "true")
+	res, err := s.db.ReconcileStatement(c, c.Actor, id, st, dry)
 	if err != nil {
 		return err
 	}

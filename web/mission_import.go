@@ -39,21 +39,30 @@ type ImportProblem struct {
 	Rows []store.ImportRowError `json:"rows" doc:"Every wrong row of the file with its column and reason."`
 }
 
+// uploadCall reads what every upload route takes: the {id} of the path,
+// the table of the CSV or XLSX body, and ?dry_run (true: check, write nothing).
+func uploadCall(c *Call) (id int64, table [][]string, dry bool, err error) {
+	if id, err = c.ID("id"); err != nil {
+		return 0, nil, false, err
+	}
+	switch c.R.URL.Query().Get("dry_run") {
+	case "", "false":
+	case "true":
+		dry = true
+	default:
+		return 0, nil, false, niaga.Invalid("dry_run", "true or false")
+	}
+	table, err = readUpload(c.R)
+	return id, table, dry, err
+}
+
 // importRows reads a CSV or XLSX upload and imports it in one transaction.
 func (s *Server) importRows(c *Call, kind string) error {
-	id, err := c.ID("id")
+	id, table, dry, err := uploadCall(c)
 	if err != nil {
 		return err
 	}
-	dry := c.R.URL.Query().Get("dry_run")
-	if dry != "" && dry != "true" && dry != "false" {
-		return niaga.Invalid("dry_run", "true or false")
-	}
-	table, err := readUpload(c.R)
-	if err != nil {
-		return err
-	}
-	res, err := s.db.ImportMissionRows(c, c.Actor, id, kind, table, dry == "true")
+	res, err := s.db.ImportMissionRows(c, c.Actor, id, kind, table, dry)
 	if niaga.ErrorCode(err) == niaga.CodeImportRejected {
 		p := ImportProblem{Problem: ProblemOf(err, requestID(c.R)), Rows: res.Errors}
 		b, _ := json.Marshal(p)
