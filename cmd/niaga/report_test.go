@@ -127,8 +127,12 @@ func TestAuditVerifyCLI(t *testing.T) {
 	if err := raw.QueryRow("SELECT COUNT(*) FROM audit_log").Scan(&n); err != nil || n < 100 {
 		t.Fatalf("%d audit records: %v", n, err)
 	}
-	seq := n / 2
-	// A deal's value changed after the fact, in the record that holds it.
+	// A deal's value changed after the fact, in a record in the middle of
+	// the chain that holds one.
+	var seq int64
+	if err := raw.QueryRow(`SELECT seq FROM audit_log WHERE after LIKE '%"value":%' AND seq >= ? ORDER BY seq LIMIT 1`, n/2).Scan(&seq); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := raw.Exec("UPDATE audit_log SET after = replace(after, '\"value\":', '\"value\":1') WHERE seq = ?", seq); err != nil {
 		t.Fatal(err)
 	}
