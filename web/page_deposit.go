@@ -1,11 +1,9 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"niaga"
 	"niaga/store"
@@ -34,7 +32,7 @@ func (s *Server) pageMarketPayment(c *PageCall) error {
 type statementData struct {
 	Market    niaga.Market
 	Result    *store.Reconciliation
-	Statement string // the previewed statement as CSV, sent back to confirm it
+	Statement string // the previewed statement's table as JSON, sent back to confirm it
 	Order     []string
 }
 
@@ -83,7 +81,9 @@ func (s *Server) pageStatementPost(c *PageCall) error {
 	var table [][]string
 	confirm := c.R.PostForm.Get("confirm") == "1"
 	if text := c.R.PostForm.Get("statement"); confirm && text != "" {
-		table, err = readCSV([]byte(text))
+		if json.Unmarshal([]byte(text), &table) != nil {
+			err = niaga.Invalid("statement", "could not be read")
+		}
 	} else {
 		confirm = false
 		table, err = readUpload(c.R)
@@ -103,21 +103,11 @@ func (s *Server) pageStatementPost(c *PageCall) error {
 	}
 	d.Result = &res
 	if !confirm && res.Counts[store.LineCredit] > 0 {
-		d.Statement = tableCSV(table)
+		b, err := json.Marshal(table) // the table as read: the confirmation credits what was previewed
+		if err != nil {
+			return err
+		}
+		d.Statement = string(b)
 	}
 	return s.statementPage(c, http.StatusOK, d)
-}
-
-// tableCSV writes a table back as CSV, for the confirmation form.
-func tableCSV(table [][]string) string {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	for _, row := range table {
-		if len(row) == 0 {
-			row = []string{""}
-		}
-		w.Write(row) //nolint:errcheck // into memory; Flush reports
-	}
-	w.Flush()
-	return strings.TrimSuffix(b.String(), "\n")
 }
