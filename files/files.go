@@ -30,9 +30,6 @@ func Open(root string) (*Dir, error) {
 	return &Dir{root: root}, nil
 }
 
-// Root is the directory's path (for backups).
-func (d *Dir) Root() string { return d.root }
-
 // Put stores what r holds, at most max bytes, after accept has approved
 // its first 512 bytes (e.g. a sniffed content type), and returns its
 // SHA-256 in hex and its size.

@@ -81,9 +81,6 @@ func ParseSMTP(raw string) (*SMTP, error) {
 	return s, nil
 }
 
-// From is the sender address.
-func (s *SMTP) From() string { return s.from }
-
 // Send delivers m in one SMTP session.
 func (s *SMTP) Send(ctx context.Context, m niaga.Mail) error {
 	d := net.Dialer{Timeout: s.Timeout}

@@ -102,16 +102,18 @@ func (tx *Tx) reviewer(ctx context.Context, actor *niaga.Actor, province string)
 	case !actor.Is(niaga.RoleAgency) && !actor.Is(niaga.RoleOrganizer):
 		return false, nil
 	}
-	var own string
-	err := tx.QueryRow(ctx, "SELECT province FROM organizations WHERE id = $1", actor.OrgID).Scan(&own)
-	return err == nil && own == province, ignoreNoRows(err)
+	own, err := tx.orgProvince(ctx, actor.OrgID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil && own == province, err
 }
 
-func ignoreNoRows(err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	return err
+// orgProvince is an organization's province code.
+func (tx *Tx) orgProvince(ctx context.Context, orgID int64) (string, error) {
+	var p string
+	err := tx.QueryRow(ctx, "SELECT province FROM organizations WHERE id = $1", orgID).Scan(&p)
+	return p, err
 }
 
 const caseCols = "id, name, kind, province, verified, created_at, city, nib, npwp, bank_name, bank_account, bank_holder, review_requested_at, review_refused, reviewed_at"
@@ -231,7 +233,8 @@ func (db *DB) VerificationQueue(ctx context.Context, actor *niaga.Actor) ([]niag
 			if !actor.Is(niaga.RoleAgency) && !actor.Is(niaga.RoleOrganizer) {
 				return niaga.Errorf(niaga.CodeForbidden, "only the admin, agencies and organizers verify businesses")
 			}
-			if err := tx.QueryRow(ctx, "SELECT province FROM organizations WHERE id = $1", actor.OrgID).Scan(&province); err != nil {
+			var err error
+			if province, err = tx.orgProvince(ctx, actor.OrgID); err != nil {
 				return db.classify(err)
 			}
 		}

@@ -107,12 +107,7 @@ func (s *Server) streamNotifications(c *Call) error {
 
 // renderNotifications fills in each notification's text in lang.
 func (s *Server) renderNotifications(ctx context.Context, lang string, items []niaga.Notification) {
-	coms := map[string]niaga.Commodity{}
-	if cs, err := s.db.Commodities(ctx); err == nil {
-		for _, c := range cs {
-			coms[c.Code] = c
-		}
-	}
+	coms := s.commodityMap(ctx)
 	for i := range items {
 		items[i].Text = notificationText(lang, items[i], coms)
 	}
@@ -176,8 +171,14 @@ func notificationText(lang string, n niaga.Notification, coms map[string]niaga.C
 }
 
 // notificationMail is the mail of a notification, in the user's language.
-func (s *Server) notificationMail(coms map[string]niaga.Commodity) func(u niaga.User, n niaga.Notification) niaga.Mail {
+// The commodities' names are read once, and only when there is mail to
+// make: the loop runs every second, mostly with nothing to do.
+func (s *Server) notificationMail(ctx context.Context) func(u niaga.User, n niaga.Notification) niaga.Mail {
+	var coms map[string]niaga.Commodity
 	return func(u niaga.User, n niaga.Notification) niaga.Mail {
+		if coms == nil {
+			coms = s.commodityMap(ctx)
+		}
 		lang, cat := normLang(u.Lang), loadUIOnce().cat
 		text := notificationText(lang, n, coms)
 		link := s.publicURL + n.Link
@@ -203,14 +204,8 @@ func (s *Server) FlushNotifications(ctx context.Context) error {
 			break
 		}
 	}
-	coms := map[string]niaga.Commodity{}
-	if cs, err := s.db.Commodities(ctx); err == nil {
-		for _, c := range cs {
-			coms[c.Code] = c
-		}
-	}
 	for {
-		n, err := s.db.MailNotifications(ctx, 100, s.notificationMail(coms))
+		n, err := s.db.MailNotifications(ctx, 100, s.notificationMail(ctx))
 		if err != nil || n < 100 {
 			return err
 		}

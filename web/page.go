@@ -303,15 +303,16 @@ func (c *PageCall) Fragment(status int, page, name string, data any, opts ...fun
 }
 
 // commodities maps codes to commodities (names and units on pages).
-func (c *PageCall) commodities() map[string]niaga.Commodity {
-	m := map[string]niaga.Commodity{}
-	cs, err := c.S.db.Commodities(c)
+func (c *PageCall) commodities() map[string]niaga.Commodity { return c.S.commodityMap(c) }
+
+// commodityMap maps codes to commodities (names and units), the seeded
+// ones when the database cannot say.
+func (s *Server) commodityMap(ctx context.Context) map[string]niaga.Commodity {
+	cs, err := s.db.Commodities(ctx)
 	if err != nil {
-		for _, x := range niaga.SeedCommodities {
-			m[x.Code] = x
-		}
-		return m
+		cs = niaga.SeedCommodities
 	}
+	m := make(map[string]niaga.Commodity, len(cs))
 	for _, x := range cs {
 		m[x.Code] = x
 	}
