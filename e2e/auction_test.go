@@ -129,7 +129,7 @@ func TestLiveBidding(t *testing.T) {
 	// A bids the reserve: A leads; B sees the price, the count and the new end.
 	a.fill("#f-price", "11.500")
 	a.do("bid", chromedp.Click(chromedp.CSS("#bid-form button[type=submit]")))
-	a.waitText("#bidbox", "Anda memimpin pada Rp 11.500", 5*time.Second)
+	a.waitText("#bid-result", "Anda memimpin pada Rp 11.500", 5*time.Second)
 	took := b.waitText("#lot-price", "Rp 11.500", 3*time.Second)
 	t.Logf("B saw A's bid after %v", took)
 	b.waitText("#lot-bids", "1", time.Second)
@@ -155,7 +155,7 @@ func TestLiveBidding(t *testing.T) {
 	b.fill("#f-max_price", "12.000")
 	b.do("bid", chromedp.Click(chromedp.CSS("#bid-form button[type=submit]")))
 	b.confirmBid()
-	b.waitText("#bidbox", "Anda memimpin pada Rp 11.550", 5*time.Second)
+	b.waitText("#bid-result", "Anda memimpin pada Rp 11.550", 5*time.Second)
 	a.waitText("#lot-price", "Rp 11.550", 3*time.Second)
 	if a.text("#lot-leading") != "" {
 		t.Fatal("A still shown as leading after B's bid")
@@ -164,13 +164,13 @@ func TestLiveBidding(t *testing.T) {
 	// A bids below the minimum: a clear refusal naming it.
 	a.fill("#f-price", "11.550")
 	a.do("low bid", chromedp.Click(chromedp.CSS("#bid-form button[type=submit]")))
-	a.waitText("#bidbox", "Penawaran terlalu rendah: minimal Rp 11.600.", 5*time.Second)
+	a.waitText("#bid-result", "Penawaran terlalu rendah: minimal Rp 11.600.", 5*time.Second)
 
 	// A bids above B's hidden maximum: B's proxy answers up to 12.000, A leads at 12.050.
 	a.fill("#f-price", "12.050")
 	a.do("bid over the proxy", chromedp.Click(chromedp.CSS("#bid-form button[type=submit]")))
 	a.confirmBid()
-	a.waitText("#bidbox", "Anda memimpin pada Rp 12.050", 5*time.Second)
+	a.waitText("#bid-result", "Anda memimpin pada Rp 12.050", 5*time.Second)
 	b.waitText("#lot-price", "Rp 12.050", 3*time.Second)
 	a.clean()
 	b.clean()
@@ -231,7 +231,7 @@ func TestLotCloses(t *testing.T) {
 	b.waitSSE()
 	a.fill("#f-price", "38.000")
 	a.do("bid", chromedp.Click(chromedp.CSS("#bid-form button[type=submit]")))
-	a.waitText("#bidbox", "Anda memimpin pada Rp 38.000", 5*time.Second)
+	a.waitText("#bid-result", "Anda memimpin pada Rp 38.000", 5*time.Second)
 
 	a.waitText("#lot-won", "Anda menang", 20*time.Second)
 	a.waitText("#bid-closed", "sudah ditutup", time.Second)

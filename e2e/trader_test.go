@@ -148,7 +148,7 @@ func TestTraderJoins(t *testing.T) {
 	}
 	trader.tap("#confirm-send")
 	act("tap «Ya, tawar»")
-	trader.waitText("#bidbox", "Anda memimpin", 15*time.Second)
+	trader.waitText("#bid-result", "Anda memimpin", 15*time.Second)
 	trader.checkWidth("trader", fmt.Sprintf("/lots/%d", lot.ID))
 	t.Logf("the trader's own actions from nothing to a first bid: %d (plus one approval and one statement import by staff); "+
 		"with the one-tap «Tawar Rp N» instead of a typed price and its confirmation: %d", actions, actions-1)
